@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SocialflowConfig(AppConfig):
+    name = "socialflow"
+    verbose_name = "SocialFlow"

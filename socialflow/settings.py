@@ -1,0 +1,446 @@
+"""SocialFlow settings: one module, read from the environment (django-environ).
+
+With no environment at all the project runs on embedded defaults (SQLite, local-memory cache,
+in-memory channel layer, eager Celery, local media). Every variable is listed in `.env.example`.
+With DEBUG off, SECRET_KEY and DATABASE_URL must be set or startup fails loudly.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("TESTING", default=False)
+# The embedded defaults (`make run`, `make test`) are for laptops and CI; production must opt out of
+# each of them explicitly, so a forgotten variable fails at startup rather than at the first request.
+EMBEDDED_DEFAULTS_ALLOWED = DEBUG or TESTING
+
+
+def _required(name, default_for_dev):
+    value = env.str(name, default="")
+    if value:
+        return value
+    if EMBEDDED_DEFAULTS_ALLOWED:
+        return default_for_dev
+    raise ImproperlyConfigured(
+        f"{name} must be set when DEBUG is off (see .env.example); refusing to start with a default."
+    )
+
+
+SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    # third party
+    "rest_framework",
+    "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "django_prometheus",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "channels",
+    "storages",
+    # SocialFlow, bottom layer first (see docs/architecture.md)
+    "core",
+    "users",
+    "notifications",
+    "payments",
+    "content",
+    "social",
+    "livestream",
+    "ads",
+    "socialflow",  # the top layer: cross-app management commands (seed_demo) and the dashboard shell
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.BodySizeLimitMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "socialflow.urls"
+WSGI_APPLICATION = "socialflow.wsgi.application"
+ASGI_APPLICATION = "socialflow.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+if not env.str("DATABASE_URL", default="") and not EMBEDDED_DEFAULTS_ALLOWED:
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off (see .env.example).")
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    # SQLite only serves laptops: wait instead of failing when two threads write at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+USING_POSTGRES = "postgresql" in DATABASES["default"]["ENGINE"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, channel layer, Celery ------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sf"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [env.str("CHANNEL_LAYER_URL", default=REDIS_URL)],
+                "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
+                "capacity": 1500,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "content.tasks.*": {"queue": "media"},
+    "notifications.tasks.*": {"queue": "notify"},
+    "payments.tasks.*": {"queue": "payments"},
+    "ads.tasks.*": {"queue": "ads"},
+}
+# acks_late is switched on per task (only for tasks declared idempotent), never globally.
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in its section below
+
+# --- Auth -----------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "users.User"
+# Usernames are unique case-insensitively (a Lower() constraint on users.User), which auth.W004 cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING and env.bool("FAST_PASSWORD_HASHER", default=True):
+    # Tests create thousands of users; Argon2 is measured in bench/, not paid on every fixture.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+
+# --- REST framework -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": env.list(
+        "API_AUTHENTICATION_CLASSES",
+        default=[
+            "rest_framework_simplejwt.authentication.JWTAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+    ),
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.error_handler.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AnonBurstThrottle", "core.throttling.UserBurstThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "300/min",
+        "user": "1200/min",
+        "login": "10/min",
+        "login_account": "5/min",
+        "register": "5/hour",
+        "password_reset": "5/hour",
+        "otp": "5/min",
+        "post_create": "30/min",
+        "chat": "60/min",
+        "upload": "60/hour",
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+if DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=30)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default=SECRET_KEY),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SocialFlow API",
+    "DESCRIPTION": "The REST API of SocialFlow. Errors use one JSON shape (see ErrorResponse).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- Security -------------------------------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not EMBEDDED_DEFAULTS_ALLOWED)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not EMBEDDED_DEFAULTS_ALLOWED)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if EMBEDDED_DEFAULTS_ALLOWED else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=["http://127.0.0.1:8000", "http://localhost:8000"])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+# Request bodies above this are refused with 413 before any view reads them (uploads have their own).
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=25 * 1024 * 1024)
+FIELD_ENCRYPTION_KEY = _required("FIELD_ENCRYPTION_KEY", "dev-only-field-key")
+
+# --- I18n, static, media --------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
+AWS_S3_ADDRESSING_STYLE = "path" if AWS_S3_ENDPOINT_URL else "auto"
+AWS_QUERYSTRING_EXPIRE = 3600
+AWS_DEFAULT_ACL = None
+USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage" if USE_S3 else "django.core.files.storage.FileSystemStorage"
+    },
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if (DEBUG or TESTING)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Email ----------------------------------------------------------------------------------------
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialFlow <no-reply@socialflow.local>")
+
+# --- allauth --------------------------------------------------------------------------------------
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": [
+            {
+                "client_id": env.str("GOOGLE_CLIENT_ID", default=""),
+                "secret": env.str("GOOGLE_CLIENT_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["profile", "email"],
+    },
+    "facebook": {
+        "APPS": [
+            {
+                "client_id": env.str("FACEBOOK_APP_ID", default=""),
+                "secret": env.str("FACEBOOK_APP_SECRET", default=""),
+            }
+        ],
+    },
+}
+
+# --- Logging, metrics, errors ---------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=env.float("SENTRY_TRACES", 0.0))
+
+# --- Kernel ---------------------------------------------------------------------------------------
+IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
+IDEMPOTENCY_WAIT_SECONDS = 5
+
+# ==================================================================================================
+# Domain settings. Each app keeps its own section; add new variables to .env.example too.
+# ==================================================================================================
+
+# --- users ----------------------------------------------------------------------------------------
+EMAIL_VERIFICATION_TTL = timedelta(hours=24)
+PASSWORD_RESET_TTL = timedelta(hours=1)
+MFA_TOKEN_TTL = timedelta(minutes=5)
+ACCOUNT_DELETION_GRACE = timedelta(days=30)
+RESERVED_USERNAMES = [
+    "admin", "administrator", "api", "support", "help", "root", "staff", "moderator", "socialflow",
+    "system", "security", "settings", "dashboard", "login", "logout", "register", "me", "www", "static",
+    "media", "about", "terms", "privacy", "null", "undefined",
+]  # fmt: skip
+
+# --- notifications --------------------------------------------------------------------------------
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_CLAIM_EMAIL = env.str("VAPID_CLAIM_EMAIL", default="mailto:ops@socialflow.local")
+NOTIFICATION_FANOUT_BATCH = env.int("NOTIFICATION_FANOUT_BATCH", default=1000)
+
+# --- payments -------------------------------------------------------------------------------------
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+PLATFORM_FEE_PERCENT = Decimal(env.str("PLATFORM_FEE_PERCENT", default="10"))
+PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="10.00"))
+PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=7)
+SUPPORTED_CURRENCIES = env.list("SUPPORTED_CURRENCIES", default=["usd", "eur", "gbp"])
+
+# --- content --------------------------------------------------------------------------------------
+VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=10 * 1024**3)
+VIDEO_UPLOAD_PART_BYTES = env.int("VIDEO_UPLOAD_PART_BYTES", default=8 * 1024 * 1024)
+IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
+PLAYBACK_URL_TTL = env.int("PLAYBACK_URL_TTL", default=3600)
+
+# --- social ---------------------------------------------------------------------------------------
+FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
+
+# --- livestream -----------------------------------------------------------------------------------
+IVS_REGION = env.str("IVS_REGION", default="us-east-1")
+IVS_ENDPOINT_URL = env.str("IVS_ENDPOINT_URL", default="") or None
+USE_IVS = env.bool("USE_IVS", default=False)
+IVS_WEBHOOK_SECRET = env.str("IVS_WEBHOOK_SECRET", default="")
+LIVE_RTMP_INGEST_URL = env.str("LIVE_RTMP_INGEST_URL", default="rtmp://127.0.0.1:1935/live")
+LIVE_HLS_PLAYBACK_BASE = env.str("LIVE_HLS_PLAYBACK_BASE", default="http://127.0.0.1:8080/hls")
+
+# --- ads ------------------------------------------------------------------------------------------
+ADS_CREATOR_REVENUE_SHARE_PERCENT = Decimal(env.str("ADS_CREATOR_REVENUE_SHARE_PERCENT", default="50"))
+ADS_BLOCKED_DOMAINS = env.list("ADS_BLOCKED_DOMAINS", default=[])
+ADS_TOKEN_TTL_SECONDS = env.int("ADS_TOKEN_TTL_SECONDS", default=3600)
