@@ -144,7 +144,8 @@ if REDIS_URL:
             "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sf"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Short socket timeouts: a Redis outage must degrade requests quickly, not hang them.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         }
     }
     CHANNEL_LAYERS = {
