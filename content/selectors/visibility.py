@@ -1,0 +1,141 @@
+"""The one visibility rule for posts and videos. Every endpoint, list, search, feed and ad uses it.
+
+A viewer sees a post or video when it is not deleted and either
+- the viewer is its author (drafts, scheduled, private and processing items included), or
+- all of: the author's account is visible (not suspended/banned/deactivated); no block exists either way
+  between viewer and author; it is published (published_at set and not in the future; videos also
+  `ready`); age-restricted videos need a signed-in adult; and its visibility admits the viewer:
+  public → everyone; unlisted (videos) → anyone with the link, never in lists; followers → accounts
+  following the author; subscribers → a paid-up subscription to the author at `min_tier` or above
+  (by price; no `min_tier` means any tier); private → nobody else.
+
+The rule is a `Q` so list queries filter in SQL: building it costs at most one query (the viewer's
+paid-up subscriptions); follows and blocks are subqueries inside it. `prefix` lets other apps filter
+through a relation, e.g. `Comment.objects.filter(post_visible_q(viewer, prefix="post__"))`.
+"""
+
+import datetime
+import uuid
+
+from django.db.models import Q
+from django.utils import timezone
+
+from content.models import Post, Video
+from content.models.common import PostVisibility, VideoVisibility
+from core.exceptions import NotFound
+from payments.selectors import subscribed_creator_tiers
+from users.models import Block, Follow, User
+
+
+def _is_anonymous(viewer) -> bool:
+    return viewer is None or not getattr(viewer, "is_authenticated", False)
+
+
+def _adult_birth_cutoff() -> datetime.date:
+    today = timezone.now().date()
+    try:
+        return today.replace(year=today.year - 18)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 18, day=28)
+
+
+def _base_q(viewer, p: str, now) -> Q:
+    """Published, by an account others may see, and no block either way with the viewer."""
+    q = Q(**{f"{p}published_at__isnull": False, f"{p}published_at__lte": now}) & Q(
+        **{f"{p}author__status__in": User.VISIBLE_STATUSES}
+    )
+    if not _is_anonymous(viewer):
+        blocked_by_viewer = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+        blocking_viewer = Block.objects.filter(blocked_id=viewer.pk).values("blocker_id")
+        q &= ~Q(**{f"{p}author_id__in": blocked_by_viewer}) & ~Q(**{f"{p}author_id__in": blocking_viewer})
+    return q
+
+
+def _admits_q(viewer, p: str, choices) -> Q:
+    """The visibility values that admit a viewer who is not the author."""
+    admits = Q(**{f"{p}visibility": choices.PUBLIC})
+    if _is_anonymous(viewer):
+        return admits
+    followed = Follow.objects.filter(follower_id=viewer.pk).values("following_id")
+    admits |= Q(**{f"{p}visibility": choices.FOLLOWERS, f"{p}author_id__in": followed})
+    tiers = subscribed_creator_tiers(fan=viewer)
+    if tiers:
+        # Group creators by the best price the viewer pays them, so the Q grows with distinct prices,
+        # not with subscriptions.
+        by_price: dict[int, list] = {}
+        for creator_id, price in tiers.items():
+            by_price.setdefault(price, []).append(creator_id)
+        subscribed = Q()
+        for price, creator_ids in by_price.items():
+            subscribed |= Q(**{f"{p}author_id__in": creator_ids}) & (
+                Q(**{f"{p}min_tier__isnull": True}) | Q(**{f"{p}min_tier__price_amount__lte": price})
+            )
+        admits |= Q(**{f"{p}visibility": choices.SUBSCRIBERS}) & subscribed
+    return admits
+
+
+def _is_minor(viewer) -> bool:
+    birth = getattr(viewer, "birth_date", None)
+    return birth is not None and birth > _adult_birth_cutoff()
+
+
+def post_visible_q(viewer, *, prefix: str = "") -> Q:
+    """Q over Post (or through `prefix`, e.g. "post__") matching posts `viewer` may see."""
+    p = prefix
+    q = _base_q(viewer, p, timezone.now()) & _admits_q(viewer, p, PostVisibility)
+    if not _is_anonymous(viewer):
+        q |= Q(**{f"{p}author_id": viewer.pk})
+    return Q(**{f"{p}deleted_at__isnull": True}) & q
+
+
+def video_visible_q(viewer, *, listing: bool = True, prefix: str = "") -> Q:
+    """Q over Video matching videos `viewer` may see; `listing=False` also admits unlisted ones."""
+    p = prefix
+    admits = _admits_q(viewer, p, VideoVisibility)
+    if not listing:
+        # Unlisted behaves like public for whoever holds the link (blocks and status still apply).
+        admits |= Q(**{f"{p}visibility": VideoVisibility.UNLISTED})
+    q = _base_q(viewer, p, timezone.now()) & admits & Q(**{f"{p}status": Video.Status.READY})
+    if _is_anonymous(viewer) or _is_minor(viewer):
+        q &= Q(**{f"{p}age_restricted": False})
+    if not _is_anonymous(viewer):
+        q |= Q(**{f"{p}author_id": viewer.pk})
+    return Q(**{f"{p}deleted_at__isnull": True}) & q
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def post_get_visible(*, viewer, id) -> Post:
+    """The post if `viewer` may see it, with author and media loaded; NotFound otherwise."""
+    pk = _as_uuid(id)
+    post = (
+        None
+        if pk is None
+        else (Post.objects.filter(pk=pk).filter(post_visible_q(viewer)).select_related("author", "min_tier").first())
+    )
+    if post is None:
+        raise NotFound("No such post.")
+    return post
+
+
+def video_get_visible(*, viewer, id) -> Video:
+    """The video if `viewer` may see it (unlisted included: they hold the link); NotFound otherwise."""
+    pk = _as_uuid(id)
+    video = (
+        None
+        if pk is None
+        else (
+            Video.objects.filter(pk=pk)
+            .filter(video_visible_q(viewer, listing=False))
+            .select_related("author", "min_tier")
+            .first()
+        )
+    )
+    if video is None:
+        raise NotFound("No such video.")
+    return video
