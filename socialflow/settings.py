@@ -214,7 +214,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": env.list(
         "API_AUTHENTICATION_CLASSES",
         default=[
-            "rest_framework_simplejwt.authentication.JWTAuthentication",
+            "users.authentication.SessionJWTAuthentication",
+            "users.authentication.ApiKeyAuthentication",
             "rest_framework.authentication.SessionAuthentication",
         ],
     ),
@@ -404,6 +405,21 @@ RESERVED_USERNAMES = [
     "system", "security", "settings", "dashboard", "login", "logout", "register", "me", "www", "static",
     "media", "about", "terms", "privacy", "null", "undefined",
 ]  # fmt: skip
+TWO_FACTOR_BACKUP_CODES = 10
+OTP_TOTP_ISSUER = "SocialFlow"
+AVATAR_SIZE = 400  # px, square
+AVATAR_MAX_UPLOAD_BYTES = env.int("AVATAR_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+AVATAR_MAX_PIXELS = 40_000_000
+# Apps above `users` add `callable(user) -> (section_name, data)` paths to put their data in exports.
+DATA_EXPORT_PROVIDERS = []
+CELERY_BEAT_SCHEDULE["users-lift-expired-suspensions"] = {
+    "task": "users.tasks.suspensions_lift_expired_task",
+    "schedule": timedelta(minutes=5),
+}
+CELERY_BEAT_SCHEDULE["users-anonymise-deleted-accounts"] = {
+    "task": "users.tasks.accounts_anonymise_due_task",
+    "schedule": timedelta(hours=1),
+}
 
 # --- notifications --------------------------------------------------------------------------------
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")

@@ -84,6 +84,12 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
     is_private = models.BooleanField(default=False, help_text="Follows need the owner's approval.")
+    two_factor_enabled = models.BooleanField(default=False, help_text="A confirmed TOTP device exists.")
+    # Self-service deletion: the account is deactivated now and anonymised at this time unless the
+    # owner signs in before it (which cancels the deletion).
+    deletion_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
 
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True, help_text="Django's switch; SocialFlow uses `status`.")
