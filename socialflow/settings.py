@@ -428,6 +428,18 @@ VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
 VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
 VAPID_CLAIM_EMAIL = env.str("VAPID_CLAIM_EMAIL", default="mailto:ops@socialflow.local")
 NOTIFICATION_FANOUT_BATCH = env.int("NOTIFICATION_FANOUT_BATCH", default=1000)
+# The same actor doing the same thing to the same target again within this window makes no new notification.
+NOTIFICATION_DEDUPE_WINDOW = timedelta(seconds=env.int("NOTIFICATION_DEDUPE_SECONDS", default=24 * 3600))
+FCM_API_BASE = env.str("FCM_API_BASE", default="https://fcm.googleapis.com")
+PUSH_HTTP_TIMEOUT = env.float("PUSH_HTTP_TIMEOUT", default=10.0)
+CELERY_BEAT_SCHEDULE["notifications-release-held-deliveries"] = {
+    "task": "notifications.tasks.notification_deliveries_release_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "notifications.tasks.notification_digest_send_all_task",
+    "schedule": 3600.0,  # hourly sweep: each user gets theirs once 24 h have passed since the last one
+}
 
 # --- payments -------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
