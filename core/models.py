@@ -1,5 +1,6 @@
 """Base models every domain app builds on: time-ordered UUID keys, timestamps, soft delete."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -84,3 +85,40 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key} ({self.state})"
+
+
+class AuditLogEntry(models.Model):
+    """Append-only record of a staff or system action: who did what to which object, when and why.
+
+    Domain-free on purpose: the target is an opaque (app, kind, id) reference plus a text snapshot, so
+    the entry survives the target's deletion and the kernel needs no foreign keys into domain apps.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    target_app = models.CharField(max_length=64, blank=True)
+    target_kind = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_repr = models.CharField(max_length=255, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_kind}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit log entries are append-only.")
