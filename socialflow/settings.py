@@ -450,6 +450,21 @@ PLATFORM_FEE_PERCENT = Decimal(env.str("PLATFORM_FEE_PERCENT", default="10"))
 PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="10.00"))
 PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=7)
 SUPPORTED_CURRENCIES = env.list("SUPPORTED_CURRENCIES", default=["usd", "eur", "gbp"])
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The account that owns the platform's premium tiers (ad-free, bigger quota); a reserved username.
+PAYMENTS_PLATFORM_USERNAME = env.str("PAYMENTS_PLATFORM_USERNAME", default="socialflow")
+TIP_MIN_AMOUNT = env.int("TIP_MIN_AMOUNT", default=100)  # minor units
+TIP_MAX_AMOUNT = env.int("TIP_MAX_AMOUNT", default=50000)
+# Dotted paths called with a succeeded Tip after commit (livestream registers its chat donation hook).
+PAYMENTS_TIP_SUCCEEDED_HOOKS = []
+CELERY_BEAT_SCHEDULE["payments-release-earnings"] = {
+    "task": "payments.tasks.earnings_release_task",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["payments-retry-webhooks"] = {
+    "task": "payments.tasks.webhook_events_retry_task",
+    "schedule": timedelta(minutes=15),
+}
 
 # --- content --------------------------------------------------------------------------------------
 VIDEO_MAX_UPLOAD_BYTES = env.int("VIDEO_MAX_UPLOAD_BYTES", default=10 * 1024**3)
@@ -461,6 +476,11 @@ PLAYBACK_URL_TTL = env.int("PLAYBACK_URL_TTL", default=3600)
 
 # --- social ---------------------------------------------------------------------------------------
 FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
+# Callable (*, viewer, feed, count) -> list[dict] supplying promoted feed items (the ads app); empty: none.
+SOCIAL_FEED_PROMOTED_PROVIDER = env.str("SOCIAL_FEED_PROMOTED_PROVIDER", default="")
+# Report targets living in apps above social: type -> callable (*, viewer, target_id) -> owner User | None,
+# raising core.exceptions.NotFound when the viewer cannot see the target (see social/services/reports.py).
+SOCIAL_REPORT_TARGET_RESOLVERS = {"chat_message": "livestream.selectors.chat_message_report_owner"}
 
 # --- livestream -----------------------------------------------------------------------------------
 IVS_REGION = env.str("IVS_REGION", default="us-east-1")
@@ -469,8 +489,47 @@ USE_IVS = env.bool("USE_IVS", default=False)
 IVS_WEBHOOK_SECRET = env.str("IVS_WEBHOOK_SECRET", default="")
 LIVE_RTMP_INGEST_URL = env.str("LIVE_RTMP_INGEST_URL", default="rtmp://127.0.0.1:1935/live")
 LIVE_HLS_PLAYBACK_BASE = env.str("LIVE_HLS_PLAYBACK_BASE", default="http://127.0.0.1:8080/hls")
+IVS_RECORDING_CONFIGURATION_ARN = env.str("IVS_RECORDING_CONFIGURATION_ARN", default="")
+LIVE_CHAT_RATE_PER_SECOND = env.float("LIVE_CHAT_RATE_PER_SECOND", default=1.0)
+LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=3)
+LIVE_WS_MAX_MESSAGE_BYTES = env.int("LIVE_WS_MAX_MESSAGE_BYTES", default=64 * 1024)
+LIVE_VIEWER_COUNT_INTERVAL_SECONDS = env.int("LIVE_VIEWER_COUNT_INTERVAL_SECONDS", default=5)
+LIVE_HEARTBEAT_TIMEOUT_SECONDS = env.int("LIVE_HEARTBEAT_TIMEOUT_SECONDS", default=90)
+CELERY_BEAT_SCHEDULE["livestream-viewer-counts"] = {
+    "task": "livestream.tasks.stream_viewer_counts_flush_task",
+    "schedule": timedelta(seconds=LIVE_VIEWER_COUNT_INTERVAL_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["livestream-stale-viewers"] = {
+    "task": "livestream.tasks.viewer_sessions_expire_task",
+    "schedule": timedelta(seconds=60),
+}
 
 # --- ads ------------------------------------------------------------------------------------------
 ADS_CREATOR_REVENUE_SHARE_PERCENT = Decimal(env.str("ADS_CREATOR_REVENUE_SHARE_PERCENT", default="50"))
 ADS_BLOCKED_DOMAINS = env.list("ADS_BLOCKED_DOMAINS", default=[])
 ADS_TOKEN_TTL_SECONDS = env.int("ADS_TOKEN_TTL_SECONDS", default=3600)
+ADS_CLICK_DEDUPE_SECONDS = env.int("ADS_CLICK_DEDUPE_SECONDS", default=30 * 60)
+ADS_INDEX_REFRESH_SECONDS = env.int("ADS_INDEX_REFRESH_SECONDS", default=60)
+ADS_PACING_SLACK_PERCENT = env.float("ADS_PACING_SLACK_PERCENT", default=5.0)
+ADS_CTR_PRIOR = Decimal(env.str("ADS_CTR_PRIOR", default="0.01"))
+ADS_CTR_PRIOR_IMPRESSIONS = env.int("ADS_CTR_PRIOR_IMPRESSIONS", default=1000)
+ADS_INTEREST_CACHE_SECONDS = env.int("ADS_INTEREST_CACHE_SECONDS", default=600)
+ADS_MAX_IMAGE_BYTES = env.int("ADS_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+ADS_MAX_VIDEO_BYTES = env.int("ADS_MAX_VIDEO_BYTES", default=100 * 1024 * 1024)
+ADS_SERVE_RATE = env.str("ADS_SERVE_RATE", default="600/min")
+ADS_EVENT_RATE = env.str("ADS_EVENT_RATE", default="600/min")
+ADS_BOT_USER_AGENT_PATTERNS = [
+    r"bot\b", r"crawl", r"spider", r"slurp", r"headless", r"phantomjs", r"python-requests", r"python-urllib",
+    r"curl/", r"wget", r"httpclient", r"okhttp", r"go-http-client", r"facebookexternalhit", r"preview",
+    r"lighthouse", r"scrapy", r"java/",
+]  # fmt: skip
+# Serve `context=<kind>:<id>`: the getter (viewer=, id=) → object whose author/host earns the revenue
+# share. Declared here, in the top layer, because ads may not import livestream (a sibling layer).
+ADS_CONTEXT_GETTERS = {
+    "video": "content.selectors.video_get_visible",
+    "stream": "livestream.selectors.stream_get_visible",
+}
+CELERY_BEAT_SCHEDULE["ads-campaigns-roll-status"] = {
+    "task": "ads.tasks.ads_campaigns_roll_status_task",
+    "schedule": 60.0,
+}

@@ -1,0 +1,1 @@
+"""Ad serving: an in-process eligibility index (index.py) and the per-request choice (choose.py)."""

@@ -1,0 +1,212 @@
+"""The eligibility index: every servable creative, per placement, pre-ranked, held in process memory.
+
+Why: with 10,000 active campaigns a per-request SQL query joining creatives, campaigns, advertisers and
+targeting would cost tens of milliseconds. Everything that does not depend on the viewer changes only
+when an advertiser or reviewer acts, so it is computed once per change instead of once per request:
+
+- `ads:index:version` in the shared cache (Redis) names the current generation. Services that change
+  anything the index holds (creative approved/edited, campaign status/targeting/budget/bid, advertiser
+  suspended) call `index_invalidate()` after commit, which writes a new version.
+- Each process keeps its own snapshot and compares versions on every request (one cache GET). A stale
+  or missing version triggers a rebuild: one SQL query, ~10k rows, done by one thread while others keep
+  serving the previous snapshot. Snapshots also expire after ADS_INDEX_REFRESH_SECONDS so CTR
+  estimates and dates stay fresh even with no changes.
+- Spend moves with every event, so it is not trusted from the snapshot: the spend service writes each
+  campaign's counters to the cache after commit and the chooser reads them for the few candidates it
+  considers (one GET_MANY). The spend service re-checks budgets under a row lock, so a stale read can
+  only cost a wasted serve, never an overspend.
+"""
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from ads.models import Advertiser, Campaign, Creative
+from ads.models.campaign import MILLI
+
+VERSION_KEY = "ads:index:version"
+PLACEMENTS = tuple(Campaign.Placement.values)
+
+
+@dataclass(slots=True, frozen=True)
+class Candidate:
+    creative_id: str
+    campaign_id: str
+    advertiser_user_id: object
+    advertiser_name: str
+    currency: str
+    bid_type: str
+    price_milli: int
+    score: float  # expected revenue per impression, milli-minor units (the ranking key)
+    start_ts: float
+    end_ts: float
+    daily_budget_milli: int
+    total_budget_milli: int
+    snapshot_spent_day: object
+    snapshot_spent_today_milli: int
+    snapshot_spent_total_milli: int
+    pacing: str
+    frequency_cap: int | None
+    countries: frozenset
+    languages: frozenset
+    age_min: int | None
+    age_max: int | None
+    interests: frozenset
+    devices: frozenset
+    format: str
+    headline: str
+    body: str
+    media_url: str
+    cta_label: str
+    cta_url: str
+    promoted_post_id: str | None
+
+
+def smoothed_ctr(clicks: int, impressions: int) -> float:
+    """Clicks over impressions with a prior, so a new ad is neither 0% nor 100% after a few events."""
+    prior_ctr = float(settings.ADS_CTR_PRIOR)
+    weight = settings.ADS_CTR_PRIOR_IMPRESSIONS
+    return (clicks + prior_ctr * weight) / (impressions + weight)
+
+
+def expected_revenue_milli(*, bid_type: str, bid_amount: int, clicks: int, impressions: int) -> float:
+    if bid_type == Campaign.BidType.CPM:
+        return float(bid_amount)  # a CPM bid in minor units per 1000 = milli-minor per impression
+    return bid_amount * MILLI * smoothed_ctr(clicks, impressions)
+
+
+def _norm(values, transform=str) -> frozenset:
+    return frozenset(transform(v) for v in (values or []))
+
+
+def _media_url(creative) -> str:
+    if not creative.media:
+        return ""
+    try:
+        return creative.media.url
+    except ValueError:
+        return ""
+
+
+def build_index(*, now=None) -> dict[str, list[Candidate]]:
+    """One query: approved creatives of active campaigns (not yet ended) of active advertisers."""
+    now = now or timezone.now()
+    rows = (
+        Creative.objects.filter(
+            status=Creative.Status.APPROVED,
+            campaign__status=Campaign.Status.ACTIVE,
+            campaign__end_at__gt=now,
+            campaign__advertiser__status=Advertiser.Status.ACTIVE,
+        )
+        .select_related("campaign__advertiser")
+        .order_by()
+    )
+    by_placement: dict[str, list[Candidate]] = {p: [] for p in PLACEMENTS}
+    for cr in rows.iterator(chunk_size=2000):
+        c = cr.campaign
+        cand = Candidate(
+            creative_id=str(cr.pk),
+            campaign_id=str(c.pk),
+            advertiser_user_id=c.advertiser.user_id,
+            advertiser_name=c.advertiser.company_name,
+            currency=c.currency,
+            bid_type=c.bid_type,
+            price_milli=c.price_milli,
+            score=expected_revenue_milli(
+                bid_type=c.bid_type, bid_amount=c.bid_amount, clicks=cr.clicks_count, impressions=cr.impressions_count
+            ),
+            start_ts=c.start_at.timestamp(),
+            end_ts=c.end_at.timestamp(),
+            daily_budget_milli=c.daily_budget * MILLI,
+            total_budget_milli=c.total_budget * MILLI,
+            snapshot_spent_day=c.spent_day,
+            snapshot_spent_today_milli=c.spent_today_milli,
+            snapshot_spent_total_milli=c.spent_total_milli,
+            pacing=c.pacing,
+            frequency_cap=c.frequency_cap,
+            countries=_norm(c.target_countries, lambda v: str(v).upper()),
+            languages=_norm(c.target_languages, lambda v: str(v).lower()),
+            age_min=c.target_age_min,
+            age_max=c.target_age_max,
+            interests=_norm(c.target_interests, lambda v: str(v).lower().lstrip("#")),
+            devices=_norm(c.target_devices),
+            format=cr.format,
+            headline=cr.headline,
+            body=cr.body,
+            media_url=_media_url(cr),
+            cta_label=cr.cta_label,
+            cta_url=cr.cta_url,
+            promoted_post_id=str(cr.promoted_post_id) if getattr(cr, "promoted_post_id", None) else None,
+        )
+        for placement in c.placements or PLACEMENTS:
+            if placement in by_placement:
+                by_placement[placement].append(cand)
+    for candidates in by_placement.values():
+        # Best expected revenue first; the id breaks ties so the order is stable between rebuilds.
+        candidates.sort(key=lambda x: (-x.score, x.creative_id))
+    return by_placement
+
+
+class _Snapshot:
+    def __init__(self):
+        self.version = None
+        self.built_at = 0.0
+        self.by_placement: dict[str, list[Candidate]] = {p: [] for p in PLACEMENTS}
+        self.lock = threading.Lock()
+
+
+_snapshot = _Snapshot()
+
+
+def _current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Cache emptied (restart, eviction, a test): start a new generation so every process rebuilds.
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def index_candidates(placement: str) -> list[Candidate]:
+    """The ranked candidates for a placement, rebuilding this process's snapshot if it is stale."""
+    version = _current_version()
+    snap = _snapshot
+    fresh = time.monotonic() - snap.built_at < settings.ADS_INDEX_REFRESH_SECONDS
+    # Only one thread rebuilds; the others serve the previous snapshot meanwhile (if there is one).
+    if (snap.version != version or not fresh) and snap.lock.acquire(blocking=snap.version is None):
+        try:
+            if snap.version != version or time.monotonic() - snap.built_at >= settings.ADS_INDEX_REFRESH_SECONDS:
+                snap.by_placement = build_index()
+                snap.version = version
+                snap.built_at = time.monotonic()
+        finally:
+            snap.lock.release()
+    return snap.by_placement.get(placement, [])
+
+
+def index_invalidate() -> None:
+    """Start a new index generation once the current transaction commits (call from services)."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+
+
+# --- Spend counters shared through the cache (written by ads.services.spend after commit) ----------
+
+
+def spend_cache_key(campaign_id) -> str:
+    return f"ads:spend:{campaign_id}"
+
+
+def spend_publish(*, campaign_id, day, today_milli: int, total_milli: int) -> None:
+    cache.set(spend_cache_key(campaign_id), (day.isoformat(), today_milli, total_milli), 3 * 86400)
+
+
+def spend_read(candidates: list[Candidate]) -> dict[str, tuple]:
+    keys = {spend_cache_key(c.campaign_id): c.campaign_id for c in candidates}
+    found = cache.get_many(list(keys))
+    return {keys[k]: v for k, v in found.items()}
