@@ -456,7 +456,7 @@ PAYMENTS_PLATFORM_USERNAME = env.str("PAYMENTS_PLATFORM_USERNAME", default="soci
 TIP_MIN_AMOUNT = env.int("TIP_MIN_AMOUNT", default=100)  # minor units
 TIP_MAX_AMOUNT = env.int("TIP_MAX_AMOUNT", default=50000)
 # Dotted paths called with a succeeded Tip after commit (livestream registers its chat donation hook).
-PAYMENTS_TIP_SUCCEEDED_HOOKS = []
+PAYMENTS_TIP_SUCCEEDED_HOOKS = ["livestream.services.stream_tip_succeeded"]
 CELERY_BEAT_SCHEDULE["payments-release-earnings"] = {
     "task": "payments.tasks.earnings_release_task",
     "schedule": timedelta(hours=1),
