@@ -1,0 +1,34 @@
+"""/reports: file a report; list my reports with the state of their case."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core.pagination import CursorPagination
+from social import services
+from social.api.serializers import ReportInputSerializer, ReportOutputSerializer
+from social.api.throttles import ReportCreateThrottle
+from social.selectors import engagement as selectors
+
+
+class ReportViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination
+    serializer_class = ReportOutputSerializer
+
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), ReportCreateThrottle()]
+        return super().get_throttles()
+
+    def list(self, request):
+        page = self.paginate_queryset(selectors.reports_for_reporter(viewer=request.user))
+        return self.get_paginated_response(ReportOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=ReportInputSerializer, responses={201: ReportOutputSerializer})
+    def create(self, request):
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(reporter=request.user, **data.validated_data)
+        return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)

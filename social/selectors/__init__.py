@@ -1,0 +1,1 @@
+"""Every read of the social app; feeds live in social.feeds."""
