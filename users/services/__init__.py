@@ -12,6 +12,7 @@ from users.services.login import (
     login_complete,
     login_mfa_verify,
     login_with_password,
+    user_find_by_login,
 )
 from users.services.mfa import (
     backup_codes_regenerate,
@@ -105,6 +106,7 @@ __all__ = [
     "user_ban",
     "user_deactivate",
     "user_email_verify",
+    "user_find_by_login",
     "user_profile_update",
     "user_reactivate",
     "user_register",
