@@ -79,15 +79,18 @@ def served_ad_payload(ad: ServedAd) -> dict:
     }
 
 
-def ads_for_feed(*, viewer, count: int, request=None) -> list[dict]:
-    """Promoted items for the social feed: placement `feed`, as the serve endpoint returns them.
-
-    The feed inserts them where it likes (every FEED_PROMOTED_EVERY items) labelled as promoted, and
-    the client reports impressions and clicks with the token and click URL of each, as for /ads/serve.
+def ads_for_feed(*, viewer, count: int, feed: str = "", request=None) -> list[dict]:
+    """Promoted items for the social feed (its SOCIAL_FEED_PROMOTED_PROVIDER): placement `feed`, each
+    shaped as /ads/serve returns it plus `kind: "promoted"`; `ad_reason` keeps why it was shown, since
+    the feed replaces `reason` with its own promoted label. The client reports impressions and clicks
+    with the item's `impression_token` and `click_url`, as for /ads/serve.
     """
     meta = request.META if request is not None else {}
     ads = ads_for_viewer(
-        viewer=viewer, placement=Campaign.Placement.FEED, count=count,
-        user_agent=meta.get("HTTP_USER_AGENT", ""), remote_addr=meta.get("REMOTE_ADDR", ""),
-    )  # fmt: skip
-    return [served_ad_payload(ad) for ad in ads]
+        viewer=viewer if getattr(viewer, "is_authenticated", False) else None,
+        placement=Campaign.Placement.FEED,
+        count=count,
+        user_agent=meta.get("HTTP_USER_AGENT", ""),
+        remote_addr=meta.get("REMOTE_ADDR", ""),
+    )
+    return [{**served_ad_payload(ad), "kind": "promoted", "ad_reason": ad.reason} for ad in ads]

@@ -106,11 +106,14 @@ def _resumable_problem(campaign: Campaign, now) -> str | None:
 
 
 @transaction.atomic
-def campaign_transition(*, campaign: Campaign, to: str, reason: str = "") -> Campaign:
-    """The only code that changes Campaign.status. Locks the row; raises Conflict on a forbidden move."""
+def campaign_transition(*, campaign: Campaign, to: str, reason: str = "", allowed_from=None) -> Campaign:
+    """The only code that changes Campaign.status. Locks the row; raises Conflict on a forbidden move
+    (or when `allowed_from` is given and the current status is not in it)."""
     from ads.notify import notify_campaign_budget_spent
 
     campaign = Campaign.objects.select_for_update().select_related("advertiser").get(pk=campaign.pk)
+    if allowed_from is not None and campaign.status not in allowed_from:
+        raise Conflict(f"A {campaign.status} campaign cannot do this.")
     if campaign.status == to:
         return campaign
     if to not in Campaign.TRANSITIONS[campaign.status]:
@@ -140,10 +143,9 @@ def _owned(campaign: Campaign, by) -> None:
 
 
 def campaign_activate(*, campaign: Campaign, by=None) -> Campaign:
+    """Draft → active (serving starts at start_at)."""
     _owned(campaign, by)
-    if campaign.status != Campaign.Status.DRAFT:
-        raise Conflict("Only a draft campaign can be activated; use resume for a paused one.")
-    return campaign_transition(campaign=campaign, to=Campaign.Status.ACTIVE)
+    return campaign_transition(campaign=campaign, to=Campaign.Status.ACTIVE, allowed_from={Campaign.Status.DRAFT})
 
 
 def campaign_pause(*, campaign: Campaign, by=None) -> Campaign:
@@ -152,12 +154,9 @@ def campaign_pause(*, campaign: Campaign, by=None) -> Campaign:
 
 
 def campaign_resume(*, campaign: Campaign, by=None) -> Campaign:
+    """Paused → active, whatever paused it, once the cause is gone (budget raised, balance funded...)."""
     _owned(campaign, by)
-    if campaign.status != Campaign.Status.PAUSED:
-        raise Conflict("Only a paused campaign can be resumed.")
-    if campaign.pause_reason == Campaign.PauseReason.ADVERTISER_SUSPENDED and not campaign.advertiser.is_active:
-        raise Conflict("The advertiser account is suspended.")
-    return campaign_transition(campaign=campaign, to=Campaign.Status.ACTIVE)
+    return campaign_transition(campaign=campaign, to=Campaign.Status.ACTIVE, allowed_from={Campaign.Status.PAUSED})
 
 
 def campaigns_roll_status(*, now=None) -> int:
