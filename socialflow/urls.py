@@ -22,6 +22,11 @@ urlpatterns = [
     path("", include("socialflow.site_urls")),
 ]
 
+if settings.BENCH_ENDPOINTS:
+    from socialflow import bench_views
+
+    urlpatterns.append(path("bench/floor", bench_views.floor, name="bench-floor"))
+
 if settings.DEBUG and not settings.USE_S3:
     from django.conf.urls.static import static
 
