@@ -302,6 +302,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Without collectstatic (make run, tests) whitenoise serves straight from the app/static folders.
+WHITENOISE_USE_FINDERS = EMBEDDED_DEFAULTS_ALLOWED
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
@@ -390,6 +393,8 @@ if SENTRY_DSN:
 # --- Kernel ---------------------------------------------------------------------------------------
 IDEMPOTENCY_KEY_TTL = timedelta(hours=24)
 IDEMPOTENCY_WAIT_SECONDS = 5
+# Mounts /bench/floor (the benchmark baseline endpoint); never on in production.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # ==================================================================================================
 # Domain settings. Each app keeps its own section; add new variables to .env.example too.
@@ -473,6 +478,16 @@ IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1
 FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
 FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 PLAYBACK_URL_TTL = env.int("PLAYBACK_URL_TTL", default=3600)
+VIDEO_UPLOAD_URL_TTL = env.int("VIDEO_UPLOAD_URL_TTL", default=24 * 3600)
+# The header a CDN/proxy sets with the viewer's ISO country (CloudFront-Viewer-Country, CF-IPCountry...).
+GEOIP_COUNTRY_HEADER = env.str("GEOIP_COUNTRY_HEADER", default="CF-IPCountry")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "content-publish-due": {"task": "content.tasks.content_publish_due_task", "schedule": 60.0},
+        "content-trending": {"task": "content.tasks.trending_recompute_task", "schedule": 600.0},
+        "content-media-orphans": {"task": "content.tasks.media_orphans_sweep_task", "schedule": 3600.0},
+    }
+)
 
 # --- social ---------------------------------------------------------------------------------------
 FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
