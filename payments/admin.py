@@ -1,0 +1,161 @@
+"""Staff views of payments. The ledger is read-only here: corrections are new entries, posted by services."""
+
+from django.contrib import admin, messages
+
+from payments import models, services
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["name", "creator", "price_amount", "currency", "is_active", "created_at"]
+    list_filter = ["is_active", "currency"]
+    search_fields = ["name", "creator__username", "stripe_product_id", "stripe_plan_id"]
+    list_select_related = ["creator"]
+    raw_id_fields = ["creator"]
+    readonly_fields = ["stripe_product_id", "stripe_plan_id"]
+
+
+@admin.register(models.Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["fan", "creator", "tier", "status", "paid_through", "cancel_at_period_end", "created_at"]
+    list_filter = ["status", "cancel_at_period_end"]
+    search_fields = ["fan__username", "creator__username", "stripe_subscription_id"]
+    list_select_related = ["fan", "creator", "tier"]
+    actions = ["resync_from_stripe"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # allow the changelist actions, not editing: status follows Stripe
+
+    @admin.action(description="Re-read from Stripe")
+    def resync_from_stripe(self, request, queryset):
+        count = 0
+        for subscription in queryset.exclude(stripe_subscription_id=""):
+            services.subscription_sync(stripe_subscription_id=subscription.stripe_subscription_id)
+            count += 1
+        self.message_user(request, f"Synchronised {count} subscriptions.", messages.SUCCESS)
+
+
+@admin.register(models.StripeCustomer)
+class StripeCustomerAdmin(ReadOnlyAdmin):
+    list_display = ["user", "stripe_customer_id", "created_at"]
+    search_fields = ["user__username", "stripe_customer_id"]
+    list_select_related = ["user"]
+
+
+@admin.register(models.Tip)
+class TipAdmin(ReadOnlyAdmin):
+    list_display = ["fan", "creator", "amount", "currency", "status", "target_type", "created_at"]
+    list_filter = ["status", "currency", "target_type"]
+    search_fields = ["fan__username", "creator__username", "stripe_payment_intent_id", "stripe_charge_id"]
+    list_select_related = ["fan", "creator"]
+
+
+@admin.register(models.AdvertiserFunding)
+class AdvertiserFundingAdmin(ReadOnlyAdmin):
+    list_display = ["user", "amount", "currency", "status", "created_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["user__username", "stripe_payment_intent_id"]
+    list_select_related = ["user"]
+
+
+@admin.register(models.ConnectAccount)
+class ConnectAccountAdmin(ReadOnlyAdmin):
+    list_display = ["user", "stripe_account_id", "charges_enabled", "payouts_enabled", "details_submitted", "synced_at"]
+    list_filter = ["payouts_enabled", "charges_enabled"]
+    search_fields = ["user__username", "stripe_account_id"]
+    list_select_related = ["user"]
+    actions = ["resync_from_stripe"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    @admin.action(description="Re-read from Stripe")
+    def resync_from_stripe(self, request, queryset):
+        for account in queryset:
+            services.connect_account_sync(stripe_account_id=account.stripe_account_id)
+        self.message_user(request, "Synchronised.", messages.SUCCESS)
+
+
+@admin.register(models.Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    list_display = ["creator", "amount", "currency", "status", "stripe_transfer_id", "created_at", "paid_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["creator__username", "stripe_transfer_id"]
+    list_select_related = ["creator"]
+    actions = ["retry_transfer"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    @admin.action(description="Retry the transfer of pending payouts")
+    def retry_transfer(self, request, queryset):
+        for payout in queryset.filter(status=models.Payout.Status.PENDING):
+            services.payout_execute(payout_id=payout.pk)
+        self.message_user(request, "Retried.", messages.SUCCESS)
+
+
+@admin.register(models.WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ["stripe_event_id", "type", "status", "attempts", "created_at", "processed_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["stripe_event_id"]
+    actions = ["reprocess"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    @admin.action(description="Process again")
+    def reprocess(self, request, queryset):
+        from payments.tasks import webhook_event_process_task
+
+        for event in queryset.exclude(status=models.WebhookEvent.Status.PROCESSED):
+            webhook_event_process_task.delay(str(event.pk))
+        self.message_user(request, "Queued.", messages.SUCCESS)
+
+
+class JournalLineInline(admin.TabularInline):
+    model = models.JournalLine
+    fields = ["account", "amount", "currency"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["external_key", "kind", "creator", "source", "amount", "currency", "occurred_at"]
+    list_filter = ["kind", "source", "currency"]
+    search_fields = ["external_key", "creator__username", "source_ref", "memo"]
+    list_select_related = ["creator"]
+    inlines = [JournalLineInline]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(models.LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "user", "currency", "created_at"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+
+
+@admin.register(models.JournalLine)
+class JournalLineAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "account", "amount", "currency"]
+    list_filter = ["currency", "account__kind"]
+    search_fields = ["entry__external_key"]
+    list_select_related = ["entry", "account"]
