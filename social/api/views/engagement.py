@@ -123,7 +123,7 @@ class _ItemEngagementViewSet(viewsets.GenericViewSet):
         if data.validated_data.get("collection"):
             collection = selectors.collection_get(viewer=request.user, id=data.validated_data["collection"])
         save, created = services.save_create(user=request.user, target=item, collection=collection)
-        body = {"saved": True, "collection_id": save.collection_id}
+        body = SaveStateSerializer({"saved": True, "collection_id": save.collection_id}).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @save.mapping.delete
@@ -131,7 +131,7 @@ class _ItemEngagementViewSet(viewsets.GenericViewSet):
     def unsave(self, request, pk=None):
         item = self._item(request, pk)
         services.save_delete(user=request.user, target=item)
-        return Response({"saved": False, "collection_id": None})
+        return Response(SaveStateSerializer({"saved": False, "collection_id": None}).data)
 
 
 class PostEngagementViewSet(_ItemEngagementViewSet):

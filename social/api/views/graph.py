@@ -94,6 +94,9 @@ class FollowRequestViewSet(viewsets.GenericViewSet):
     pagination_class = CursorPagination
     serializer_class = FollowRequestSerializer
 
+    def _relationship_data(self, request, other):
+        return RelationshipSerializer(selectors.relationship(viewer=request.user, other=other)).data
+
     def get_queryset(self):
         return selectors.follow_requests_incoming(viewer=self.request.user)
 
@@ -106,7 +109,7 @@ class FollowRequestViewSet(viewsets.GenericViewSet):
     def accept(self, request, pk=None):
         request_obj = selectors.follow_request_get(viewer=request.user, id=pk)
         services.follow_request_approve(request_obj=request_obj, by=request.user)
-        return Response(selectors.relationship(viewer=request.user, other=request_obj.requester))
+        return Response(self._relationship_data(request, request_obj.requester))
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Rejected.")})
     @action(detail=True, methods=["post"])
