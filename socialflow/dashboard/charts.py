@@ -25,7 +25,7 @@ WIDTH = 640
 HEIGHT = 260
 # Room for the y tick labels on the left and the x labels (plus the axis caption) at the bottom.
 MARGIN_LEFT = 64
-MARGIN_RIGHT = 16
+MARGIN_RIGHT = 28
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 56
 MAX_X_LABELS = 7

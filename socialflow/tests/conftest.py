@@ -1,25 +1,43 @@
 """Dashboard fixtures: signed-in browser-like clients and a second factor for a persona."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from users.services import totp_confirm, totp_setup
 from users.tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"  # what UserFactory sets
 
 
-def totp_code(device: TOTPDevice) -> str:
-    """The authenticator app's current code for `device`."""
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 1) -> str:
+    """An authenticator code for `device`.
+
+    Enrolment consumed the current 30 s step (a code is never accepted twice), so by default this is the
+    next step's code, which django-otp accepts within its one-step tolerance.
+    """
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.drift = steps_ahead
     return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture
 def totp_device():
+    """`totp_device(user)` → the user's confirmed TOTPDevice, enrolled through users.services; the backup
+    codes shown at enrolment are on `device.backup_codes`."""
+
     def make(user) -> TOTPDevice:
-        return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        totp_setup(user=user)
+        pending = TOTPDevice.objects.get(user=user, confirmed=False)
+        codes = totp_confirm(user=user, code=totp_code(pending, steps_ahead=0))
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device.backup_codes = codes
+        user.refresh_from_db()
+        return device
 
     return make
 
@@ -39,3 +57,63 @@ def dashboard_client():
 @pytest.fixture
 def second_creator(db):
     return UserFactory(username="dora", role="creator")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A Chromium page (Debian's binary, phone-sized when asked) against the live server.
+
+    Playwright's sync API runs an event loop in this thread; the test's own ORM calls are ordinary
+    blocking calls between browser steps, so Django's async-safety guard is told to stand aside.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        console_errors: list[str] = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.console_errors = console_errors
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artifact (artifacts/screenshots/, gitignored)."""
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def browser_sign_in(page, *, login: str, password: str = PASSWORD, device: TOTPDevice | None = None):
+    page.goto("/dashboard/")
+    page.get_by_label("Email or username").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.wait_for_url("**/dashboard/verify/**")
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Verify").click()
+    page.wait_for_selector("h1")

@@ -85,13 +85,13 @@ def test_second_factor_is_required_when_a_device_is_confirmed(client, creator, t
     assert step.status_code == 200
     assert '<label for="id_code">Code' in step.content.decode()
 
-    wrong = client.post("/dashboard/verify/", {"code": "000000" if totp_code(device) != "000000" else "111111"})
+    right = totp_code(device)
+    wrong = client.post("/dashboard/verify/", {"code": "000000" if right != "000000" else "111111"})
     assert wrong.status_code == 400
     assert "That code is not valid." in wrong.content.decode()
     assert client.get("/dashboard/").status_code == 302
-    # A wrong code throttles the device (django-otp's backoff): even the right code waits a moment.
-    throttled = client.post("/dashboard/verify/", {"code": totp_code(device)})
-    assert "Too many wrong codes" in throttled.content.decode()
+    # A wrong code throttles the device (django-otp's backoff): even the right code is refused at once.
+    assert client.post("/dashboard/verify/", {"code": right}).status_code == 400
     # The clock is the boundary here: move the failure into the past instead of sleeping.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=5))
 
@@ -109,6 +109,25 @@ def test_a_totp_code_cannot_be_replayed_in_another_session(creator, totp_device)
     sign_in(second, "cora")
     assert second.post("/dashboard/verify/", {"code": code}).status_code == 400
     assert second.get("/dashboard/").status_code == 302
+
+
+def test_a_backup_code_works_once(creator, totp_device):
+    device = totp_device(creator)
+    backup = device.backup_codes[0]
+    first, second = Client(), Client()
+    sign_in(first, "cora")
+    assert first.post("/dashboard/verify/", {"code": backup})["Location"] == "/dashboard/"
+    assert first.get("/dashboard/").status_code == 200
+    sign_in(second, "cora")
+    assert second.post("/dashboard/verify/", {"code": backup}).status_code == 400
+
+
+def test_the_second_step_shares_the_otp_rate_limit(client, creator, totp_device):
+    totp_device(creator)
+    sign_in(client, "cora")
+    statuses = [client.post("/dashboard/verify/", {"code": "zzzzz-zzzzz"}).status_code for _ in range(6)]
+    assert statuses == [400] * 6
+    assert "Too many attempts" in client.post("/dashboard/verify/", {"code": "zzzzz-zzzzz"}).content.decode()
 
 
 def test_verify_ignores_offsite_next(client, creator, totp_device):
@@ -138,5 +157,7 @@ def test_a_suspended_account_loses_its_dashboard_session(dashboard_client, creat
     c = dashboard_client(creator)
     assert c.get("/dashboard/").status_code == 200
     User.objects.filter(pk=creator.pk).update(status=User.Status.SUSPENDED)
-    assert c.get("/dashboard/").status_code == 302
+    response = c.get("/dashboard/", follow=True)
+    assert response.redirect_chain[0] == ("/accounts/login/?next=/dashboard/", 302)
+    assert "This account is suspended until further notice." in response.content.decode()
     assert "_auth_user_id" not in c.session
