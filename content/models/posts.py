@@ -83,6 +83,9 @@ class Post(SoftDeleteModel):
     def __str__(self):
         return f"Post {self.pk} by {self.author_id}"
 
+    def notification_snapshot(self) -> dict:
+        return {"text": self.text[:140]}
+
     @property
     def is_repost(self) -> bool:
         return self.repost_of_id is not None

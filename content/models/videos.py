@@ -88,6 +88,7 @@ class Video(SoftDeleteModel):
     storage = models.CharField(max_length=8, choices=Storage.choices, default=Storage.LOCAL)
     upload_id = models.CharField(max_length=1024, blank=True, help_text="S3 multipart upload id.")
     source_key = models.CharField(max_length=512, blank=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True, help_text="Every part received and assembled.")
 
     # Measured by ffprobe / produced by ffmpeg
     duration_seconds = models.FloatField(null=True, blank=True)
@@ -126,6 +127,9 @@ class Video(SoftDeleteModel):
     @property
     def owner(self):
         return self.author
+
+    def notification_snapshot(self) -> dict:
+        return {"title": self.title}
 
     @property
     def master_playlist_key(self) -> str:

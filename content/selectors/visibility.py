@@ -51,14 +51,13 @@ def _base_q(viewer, p: str, now) -> Q:
     return q
 
 
-def _admits_q(viewer, p: str, choices) -> Q:
+def _admits_q(viewer, p: str, choices, tiers: dict) -> Q:
     """The visibility values that admit a viewer who is not the author."""
     admits = Q(**{f"{p}visibility": choices.PUBLIC})
     if _is_anonymous(viewer):
         return admits
     followed = Follow.objects.filter(follower_id=viewer.pk).values("following_id")
     admits |= Q(**{f"{p}visibility": choices.FOLLOWERS, f"{p}author_id__in": followed})
-    tiers = subscribed_creator_tiers(fan=viewer)
     if tiers:
         # Group creators by the best price the viewer pays them, so the Q grows with distinct prices,
         # not with subscriptions.
@@ -74,24 +73,36 @@ def _admits_q(viewer, p: str, choices) -> Q:
     return admits
 
 
+def _tiers(viewer) -> dict:
+    return {} if _is_anonymous(viewer) else subscribed_creator_tiers(fan=viewer)
+
+
 def _is_minor(viewer) -> bool:
     birth = getattr(viewer, "birth_date", None)
     return birth is not None and birth > _adult_birth_cutoff()
 
 
-def post_visible_q(viewer, *, prefix: str = "") -> Q:
-    """Q over Post (or through `prefix`, e.g. "post__") matching posts `viewer` may see."""
-    p = prefix
-    q = _base_q(viewer, p, timezone.now()) & _admits_q(viewer, p, PostVisibility)
+def _one_post_q(viewer, p: str, tiers: dict, now) -> Q:
+    q = _base_q(viewer, p, now) & _admits_q(viewer, p, PostVisibility, tiers)
     if not _is_anonymous(viewer):
         q |= Q(**{f"{p}author_id": viewer.pk})
     return Q(**{f"{p}deleted_at__isnull": True}) & q
 
 
+def post_visible_q(viewer, *, prefix: str = "") -> Q:
+    """Q over Post (or through `prefix`, e.g. "post__") matching posts `viewer` may see.
+
+    A repost is visible only while its original is too (reposts always point at an original).
+    """
+    p, now, tiers = prefix, timezone.now(), _tiers(viewer)
+    original = Q(**{f"{p}repost_of__isnull": True}) | _one_post_q(viewer, f"{p}repost_of__", tiers, now)
+    return _one_post_q(viewer, p, tiers, now) & original
+
+
 def video_visible_q(viewer, *, listing: bool = True, prefix: str = "") -> Q:
     """Q over Video matching videos `viewer` may see; `listing=False` also admits unlisted ones."""
     p = prefix
-    admits = _admits_q(viewer, p, VideoVisibility)
+    admits = _admits_q(viewer, p, VideoVisibility, _tiers(viewer))
     if not listing:
         # Unlisted behaves like public for whoever holds the link (blocks and status still apply).
         admits |= Q(**{f"{p}visibility": VideoVisibility.UNLISTED})
