@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from channels.testing import WebsocketCommunicator
@@ -60,9 +61,11 @@ def subscribe():
 
 
 def access_token_for(user) -> str:
-    from rest_framework_simplejwt.tokens import AccessToken
+    """A real access token from a signed-in session (users' session service, as the login API does)."""
+    from users.services.sessions import session_start
 
-    return str(AccessToken.for_user(user))
+    _session, pair = session_start(user=user)
+    return pair["access"]
 
 
 class ChatClient:
@@ -95,7 +98,8 @@ class ChatClient:
         connected, code = await self.connect()
         assert connected, code
         if user is not None:
-            await self.send({"type": "auth", "token": access_token_for(user)})
+            token = await database_sync_to_async(access_token_for)(user)
+            await self.send({"type": "auth", "token": token})
         else:
             await self.send({"type": "join", "viewer_key": viewer_key or ""})
         joined = await self.recv_type("system")
