@@ -3,7 +3,7 @@ authentication classes and the websocket handshake."""
 
 from django.utils import timezone
 
-from core.exceptions import ApplicationError, NotAuthenticated, PermissionDenied
+from core.exceptions import ApplicationError, PermissionDenied
 from users.models import User
 
 
@@ -11,8 +11,8 @@ def account_state_error(user: User) -> ApplicationError | None:
     """The error to answer for an account that may not sign in, or None when it may.
 
     Suspended and banned accounts get a 403 naming the state (and the end of a suspension); an
-    expired suspension counts as lifted (callers lift it for the record). A deactivated account is
-    refused like a missing credential (401), so its tokens stop working at once.
+    expired suspension counts as lifted (callers lift it for the record). A deactivated account gets
+    a 403 too; since this runs on every authenticated request, its tokens stop working at once.
     """
     status = user.status
     if status in User.SIGN_IN_STATUSES:
@@ -29,4 +29,6 @@ def account_state_error(user: User) -> ApplicationError | None:
         )
     if status == User.Status.BANNED:
         return PermissionDenied("This account is banned.", code="account_banned", errors={"status": ["banned"]})
-    return NotAuthenticated("This account is deactivated.", code="account_deactivated")
+    return PermissionDenied(
+        "This account is deactivated.", code="account_deactivated", errors={"status": ["deactivated"]}
+    )
