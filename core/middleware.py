@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 
 from core.error_handler import problem_response
-from core.logging import reset_request_id, set_request_id
+from core.logging import set_request_id
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -21,11 +21,10 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = set_request_id(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            reset_request_id(token)
+        # Not reset on the way out: Django logs the response (django.request) after the middleware
+        # chain returns, and that line should carry the id too. The next request overwrites it.
+        set_request_id(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
 
