@@ -20,7 +20,7 @@ class RelationshipSerializer(serializers.Serializer):
 
 
 class FollowResultSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["following", "requested"])
+    status = serializers.CharField(help_text="following, or requested (a private account must approve).")
     relationship = RelationshipSerializer()
 
 

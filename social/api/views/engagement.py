@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from content.models import Post, Video
 from core.exceptions import ValidationFailed
 from core.idempotency import idempotent
 from core.pagination import CursorPagination
@@ -22,6 +23,7 @@ from social.api.serializers import (
     SaveStateSerializer,
 )
 from social.api.throttles import CommentCreateThrottle
+from social.models import Save, SaveCollection
 from social.pagination import KeysetPage, paginated_response
 from social.selectors import comments as comment_selectors
 from social.selectors import engagement as selectors
@@ -37,6 +39,7 @@ class _ItemEngagementViewSet(viewsets.GenericViewSet):
     """Engagement on one item; `{id}` must be visible to the caller (else 404)."""
 
     kind = ""
+    queryset = Post.objects.none()  # for the schema: the views read through selectors
     permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = CursorPagination
     serializer_class = CountStateSerializer
@@ -140,10 +143,13 @@ class PostEngagementViewSet(_ItemEngagementViewSet):
 
 class VideoEngagementViewSet(_ItemEngagementViewSet):
     kind = "video"
+    queryset = Video.objects.none()
 
 
 class SaveViewSet(viewsets.GenericViewSet):
     """My saved posts and videos, newest first; `?collection=` narrows to one collection."""
+
+    queryset = Save.objects.none()
 
     permission_classes = [IsAuthenticated]
     pagination_class = CursorPagination
@@ -160,6 +166,8 @@ class SaveViewSet(viewsets.GenericViewSet):
 
 class CollectionViewSet(viewsets.GenericViewSet):
     """My named collections of saves."""
+
+    queryset = SaveCollection.objects.none()
 
     permission_classes = [IsAuthenticated]
     pagination_class = CursorPagination

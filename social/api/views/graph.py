@@ -16,7 +16,7 @@ from social.api.serializers import (
     RelationshipSerializer,
 )
 from social.selectors import graph as selectors
-from users.models import FollowRequest
+from users.models import FollowRequest, User
 
 
 def _edge_rows(page, field: str) -> list[dict]:
@@ -29,6 +29,7 @@ def _edge_rows(page, field: str) -> list[dict]:
 class UserGraphViewSet(viewsets.GenericViewSet):
     """The follow graph around one account (`{id}` is the account id or username)."""
 
+    queryset = User.objects.none()  # for the schema: the views read through selectors
     permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = CursorPagination
     serializer_class = RelationshipSerializer

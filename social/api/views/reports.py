@@ -9,10 +9,12 @@ from core.pagination import CursorPagination
 from social import services
 from social.api.serializers import ReportInputSerializer, ReportOutputSerializer
 from social.api.throttles import ReportCreateThrottle
+from social.models import Report
 from social.selectors import engagement as selectors
 
 
 class ReportViewSet(viewsets.GenericViewSet):
+    queryset = Report.objects.none()  # for the schema: the views read through selectors
     permission_classes = [IsAuthenticated]
     pagination_class = CursorPagination
     serializer_class = ReportOutputSerializer
