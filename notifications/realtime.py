@@ -1,5 +1,9 @@
 """The only module that sends notification events to websockets (after commit, per-user group)."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+
 from core.realtime import broadcast_on_commit
 
 
@@ -10,10 +14,11 @@ def user_group(user_id) -> str:
 def broadcast_notification(notification, *, unread_count: int) -> None:
     from notifications.api.serializers import NotificationOutputSerializer
 
-    payload = NotificationOutputSerializer(notification).data
+    # Plain JSON types only: the Redis channel layer serialises events with msgpack.
+    payload = json.loads(json.dumps(NotificationOutputSerializer(notification).data, cls=DjangoJSONEncoder))
     broadcast_on_commit(
         user_group(notification.recipient_id),
-        {"type": "notification.created", "notification": dict(payload), "unread_count": unread_count},
+        {"type": "notification.created", "notification": payload, "unread_count": unread_count},
     )
 
 

@@ -134,3 +134,7 @@ class NotificationRequestOutputSerializer(NotificationOutputSerializer):
 
 def notification_types_help() -> str:
     return ", ".join(NotificationType.values)
+
+
+class ReadAllInputSerializer(serializers.Serializer):
+    group_key = serializers.CharField(required=False, allow_blank=True, help_text="Only this group.")
