@@ -76,7 +76,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise _to_drf(error)
         needed = ApiKey.Scope.READ if request.method in SAFE_METHODS else ApiKey.Scope.WRITE
         if not key.allows(needed):
-            raise drf.PermissionDenied(f"This API key lacks the {needed!r} scope.")
+            raise drf.PermissionDenied(f"This API key lacks the {needed.value!r} scope.")
         return key.user, key
 
     def authenticate_header(self, request):
