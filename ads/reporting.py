@@ -9,7 +9,7 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ COLUMNS = ("key", "impressions", "valid_clicks", "invalid_clicks", "ctr", "spend
 def _key_expr(group_by: str):
     if group_by == "day":
         return TruncDate("created_at", tzinfo=datetime.UTC)
-    return {"ad": "creative_id", "placement": "placement", "country": "country"}[group_by]
+    return F({"ad": "creative_id", "placement": "placement", "country": "country"}[group_by])
 
 
 def _row(key, impressions: int, valid_clicks: int, invalid_clicks: int, spend_milli: int) -> dict:
@@ -56,7 +56,7 @@ def campaign_report(*, campaign: Campaign, date_from=None, date_to=None, group_b
         AdImpression.objects.filter(**window)
         .annotate(k=key)
         .values("k")
-        .annotate(n=Count("id", filter=Q(valid=True)), spend=Sum("cost_milli"))
+        .annotate(n_valid=Count("id", filter=Q(valid=True)), spend_sum=Sum("cost_milli"))
         .order_by()
     )
     clicks = (
@@ -64,20 +64,22 @@ def campaign_report(*, campaign: Campaign, date_from=None, date_to=None, group_b
         .annotate(k=key)
         .values("k")
         .annotate(
-            valid=Count("id", filter=Q(valid=True)), invalid=Count("id", filter=Q(valid=False)), spend=Sum("cost_milli")
+            n_valid=Count("id", filter=Q(valid=True)),
+            n_invalid=Count("id", filter=Q(valid=False)),
+            spend_sum=Sum("cost_milli"),
         )
         .order_by()
     )
     acc: dict = {}
     for r in impressions:
         a = acc.setdefault(r["k"], [0, 0, 0, 0])
-        a[0] += r["n"]
-        a[3] += r["spend"] or 0
+        a[0] += r["n_valid"]
+        a[3] += r["spend_sum"] or 0
     for r in clicks:
         a = acc.setdefault(r["k"], [0, 0, 0, 0])
-        a[1] += r["valid"]
-        a[2] += r["invalid"]
-        a[3] += r["spend"] or 0
+        a[1] += r["n_valid"]
+        a[2] += r["n_invalid"]
+        a[3] += r["spend_sum"] or 0
     rows = [_row(k, *v) for k, v in sorted(acc.items(), key=lambda kv: str(kv[0]))]
     totals = _row("total", *(sum(v[i] for v in acc.values()) for i in range(4)))
     return {
