@@ -496,6 +496,12 @@ SOCIAL_FEED_PROMOTED_PROVIDER = env.str("SOCIAL_FEED_PROMOTED_PROVIDER", default
 # Report targets living in apps above social: type -> callable (*, viewer, target_id) -> owner User | None,
 # raising core.exceptions.NotFound when the viewer cannot see the target (see social/services/reports.py).
 SOCIAL_REPORT_TARGET_RESOLVERS = {"chat_message": "livestream.selectors.chat_message_report_owner"}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReportCategoryEnum": "social.models.reports.ReportCategory",
+        "ReportTargetTypeEnum": "social.models.reports.ReportTargetType",
+    }
+)
 
 # --- livestream -----------------------------------------------------------------------------------
 IVS_REGION = env.str("IVS_REGION", default="us-east-1")

@@ -97,7 +97,7 @@ class CollectionOutputSerializer(serializers.Serializer):
         model = SaveCollection
 
 
-class ReportInputSerializer(serializers.Serializer):
+class AbuseReportInputSerializer(serializers.Serializer):
     target_type = serializers.ChoiceField(choices=ReportTargetType.choices)
     target_id = serializers.UUIDField()
     category = serializers.ChoiceField(choices=ReportCategory.choices)
@@ -105,7 +105,7 @@ class ReportInputSerializer(serializers.Serializer):
     related_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=20, default=list)
 
 
-class ReportOutputSerializer(serializers.Serializer):
+class AbuseReportOutputSerializer(serializers.Serializer):
     """One of the viewer's reports and where its case stands (open, resolved, dismissed)."""
 
     id = serializers.UUIDField()
