@@ -2,11 +2,18 @@
 
 from django.urls import path
 
-from socialflow.dashboard.views import auth, overview
+from socialflow.dashboard.views import auth, content, overview
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", overview.overview, name="overview"),
     path("verify/", auth.verify, name="verify"),
+    # content
+    path("videos/", content.videos, name="videos"),
+    path("videos/upload/", content.video_upload, name="video_upload"),
+    path("videos/<uuid:video_id>/", content.video_edit, name="video_edit"),
+    path("videos/<uuid:video_id>/retry/", content.video_retry_view, name="video_retry"),
+    path("videos/<uuid:video_id>/analytics/", content.video_analytics_view, name="video_analytics"),
+    path("posts/", content.posts, name="posts"),
 ]

@@ -1,6 +1,10 @@
 """Dashboard fixtures: signed-in browser-like clients and a second factor for a persona."""
 
+import io
+import shutil
+import subprocess
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -117,3 +121,63 @@ def browser_sign_in(page, *, login: str, password: str = PASSWORD, device: TOTPD
         page.get_by_label("Code").fill(totp_code(device))
         page.get_by_role("button", name="Verify").click()
     page.wait_for_selector("h1")
+
+
+@pytest.fixture(scope="session")
+def video_clip(tmp_path_factory) -> Path:
+    """A real 3 s 640x360 H.264/AAC clip made by ffmpeg's lavfi sources (no media files checked in)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    path = tmp_path_factory.mktemp("dashboard-clips") / "clip.mp4"
+    subprocess.run(
+        [
+            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "lavfi", "-i", "testsrc=duration=3:size=640x360:rate=30",
+            "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
+            "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture
+def make_video(video_clip, django_capture_on_commit_callbacks):
+    """`make_video(author, title, data=None)` → a video uploaded and processed through content.services
+    (the clip by default; other bytes end in `failed` with the pipeline's reason)."""
+    from content.services.videos import video_create, video_upload_complete, video_upload_part_receive
+
+    def make(author, title, *, data: bytes | None = None):
+        data = video_clip.read_bytes() if data is None else data
+        video = video_create(author=author, filename="clip.mp4", size=len(data), content_type="video/mp4", title=title)
+        etags = []
+        for number in range(1, video.part_count + 1):
+            chunk = data[(number - 1) * video.part_size : number * video.part_size]
+            part = video_upload_part_receive(video_id=video.pk, part_number=number, stream=io.BytesIO(chunk))
+            etags.append({"part_number": number, "etag": part.etag})
+        with django_capture_on_commit_callbacks(execute=True):
+            video_upload_complete(video_id=video.pk, parts=etags)
+        video.refresh_from_db()
+        return video
+
+    return make
+
+
+@pytest.fixture
+def watch():
+    """`watch(video, viewer, seconds=3, at=None)` → a qualified view through content's heartbeat service,
+    optionally on another day (the clock is the boundary that is moved)."""
+    from content.services.views import video_view_heartbeat
+
+    def run(video, viewer, *, seconds: float = 3, at=None, session_id: str | None = None):
+        session_id = session_id or f"s-{viewer.pk if viewer else 'anon'}-{at or 'now'}"[:40]
+        if at is None:
+            return video_view_heartbeat(
+                video=video, viewer=viewer, session_id=session_id, position=seconds, watched_seconds=seconds
+            )
+        with mock.patch("content.services.views.timezone.now", return_value=at):
+            return video_view_heartbeat(
+                video=video, viewer=viewer, session_id=session_id, position=seconds, watched_seconds=seconds
+            )
+
+    return run
