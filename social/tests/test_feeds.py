@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from content.models import Hashtag, PostHashtag, PostVisibility, Video, VideoHashtag, VideoVisibility
+from content.services.posts import post_delete, post_update, repost_create
 from social import services
 from social.tests.factories import PostFactory, SubscriptionFactory, TierFactory, UserFactory, VideoFactory
 from users import services as graph
@@ -14,8 +15,8 @@ FOLLOWING = "/api/v1/feed/following"
 
 
 def repost(by, original):
-    """A repost row as content's repost service writes it (the original's counters are content's concern)."""
-    return PostFactory(author=by, repost_of=original, text="")
+    """Reposts are made by content's service (counters, notification), as the API would."""
+    return repost_create(user=by, post_id=original.pk)[0]
 
 
 def texts(response):
@@ -68,18 +69,20 @@ def test_following_feed_leaves_out_what_the_viewer_must_not_see(as_user, user, o
     PostFactory(author=muted, text="muted author")
     repost(other_user, PostFactory(author=muted, text="repost of muted"))
     PostFactory(author=blocked, text="blocked author")
-    PostFactory(author=creator, text="deleted").soft_delete()
+    post_delete(post_id=PostFactory(author=creator, text="deleted").pk, actor=creator)
     PostFactory(
         author=creator, text="scheduled", published_at=None, scheduled_at=timezone.now() + datetime.timedelta(days=1)
     )
     PostFactory(author=creator, text="subscribers only", visibility=PostVisibility.SUBSCRIBERS)
     PostFactory(author=creator, text="private", visibility=PostVisibility.PRIVATE)
-    repost(other_user, PostFactory(author=UserFactory(), text="hidden original", visibility=PostVisibility.FOLLOWERS))
+    turned_private = PostFactory(author=UserFactory(), text="original made followers-only")
+    repost(other_user, turned_private)
+    post_update(post_id=turned_private.pk, actor=turned_private.author, visibility=PostVisibility.FOLLOWERS)
     VideoFactory(author=creator, title="processing", status=Video.Status.PROCESSING)
     VideoFactory(author=creator, title="unlisted", visibility=VideoVisibility.UNLISTED)
     deleted_original = PostFactory(author=creator, text="deleted original")
     repost(other_user, deleted_original)
-    deleted_original.soft_delete()
+    post_delete(post_id=deleted_original.pk, actor=creator)
 
     assert texts(as_user.get(FOLLOWING)) == ["visible"]
 
