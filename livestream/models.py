@@ -110,6 +110,9 @@ class Stream(BaseModel):
     summary = models.JSONField(default=dict, blank=True, help_text="Written once when the stream ends.")
 
     recording_s3_prefix = models.CharField(max_length=500, blank=True)
+    replay_video = models.ForeignKey(
+        "content.Video", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = StreamQuerySet.as_manager()
 

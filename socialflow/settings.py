@@ -492,7 +492,7 @@ CELERY_BEAT_SCHEDULE.update(
 # --- social ---------------------------------------------------------------------------------------
 FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
 # Callable (*, viewer, feed, count) -> list[dict] supplying promoted feed items (the ads app); empty: none.
-SOCIAL_FEED_PROMOTED_PROVIDER = env.str("SOCIAL_FEED_PROMOTED_PROVIDER", default="")
+SOCIAL_FEED_PROMOTED_PROVIDER = env.str("SOCIAL_FEED_PROMOTED_PROVIDER", default="ads.selectors.ads_for_feed")
 # Report targets living in apps above social: type -> callable (*, viewer, target_id) -> owner User | None,
 # raising core.exceptions.NotFound when the viewer cannot see the target (see social/services/reports.py).
 SOCIAL_REPORT_TARGET_RESOLVERS = {"chat_message": "livestream.selectors.chat_message_report_owner"}
@@ -502,6 +502,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "ReportTargetTypeEnum": "social.models.reports.ReportTargetType",
     }
 )
+# Safety net for the F() counters (likes, comments, saves, replies): recount recently touched rows hourly.
+CELERY_BEAT_SCHEDULE["social-counters-repair"] = {
+    "task": "social.tasks.engagement_counters_repair_task",
+    "schedule": 3600.0,
+}
 
 # --- livestream -----------------------------------------------------------------------------------
 IVS_REGION = env.str("IVS_REGION", default="us-east-1")
@@ -511,6 +516,7 @@ IVS_WEBHOOK_SECRET = env.str("IVS_WEBHOOK_SECRET", default="")
 LIVE_RTMP_INGEST_URL = env.str("LIVE_RTMP_INGEST_URL", default="rtmp://127.0.0.1:1935/live")
 LIVE_HLS_PLAYBACK_BASE = env.str("LIVE_HLS_PLAYBACK_BASE", default="http://127.0.0.1:8080/hls")
 IVS_RECORDING_CONFIGURATION_ARN = env.str("IVS_RECORDING_CONFIGURATION_ARN", default="")
+LIVE_RECORDINGS_DIR = env.str("LIVE_RECORDINGS_DIR", default="")  # nginx-rtmp record_path (self-hosted)
 LIVE_CHAT_RATE_PER_SECOND = env.float("LIVE_CHAT_RATE_PER_SECOND", default=1.0)
 LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=3)
 LIVE_WS_MAX_MESSAGE_BYTES = env.int("LIVE_WS_MAX_MESSAGE_BYTES", default=64 * 1024)

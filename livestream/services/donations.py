@@ -15,7 +15,7 @@ from livestream.realtime import broadcast_chat_message
 
 logger = logging.getLogger("socialflow.livestream.donations")
 
-STREAM_TARGET_TYPES = ("stream", "livestream.stream")
+STREAM_TARGET_TYPES = ("live_stream",)
 
 
 def _format_amount(amount: int, currency: str) -> str:

@@ -123,3 +123,8 @@ def chat_client():
         return client
 
     yield make
+
+
+# Stripe on localstripe, cards and signed webhook delivery: payments' own test fixtures, reused so the
+# donation tests go through the real tip → webhook → hook path.
+from payments.tests.conftest import card, deliver, stripe_api, stripe_on  # noqa: E402, F401
