@@ -8,6 +8,7 @@ from social.services.comments import (
     comment_unpin,
     comment_update,
 )
+from social.services.counters import engagement_counters_repair
 from social.services.follows import (
     follow_request_approve,
     follow_request_decline,
@@ -29,6 +30,7 @@ __all__ = [
     "comment_policy_allows",
     "comment_unpin",
     "comment_update",
+    "engagement_counters_repair",
     "follow_request_approve",
     "follow_request_decline",
     "follow_user",

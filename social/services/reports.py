@@ -7,6 +7,7 @@ The back office (another app's admin) works the cases; this module gives it the 
 cannot see the target. The dependency is declared in settings, so this app never imports upward.
 """
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from users.models import User
 from users.selectors import user_get_visible
 
 RELATED_IDS_LIMIT = 20
+logger = logging.getLogger("socialflow.social")
 
 
 def report_target_owner(*, viewer: User, target_type: str, target_id) -> User | None:
@@ -43,7 +45,15 @@ def report_target_owner(*, viewer: User, target_type: str, target_id) -> User | 
         raise ValidationFailed(
             "This kind of target cannot be reported here.", errors={"target_type": ["Not reportable."]}
         )
-    return import_string(path)(viewer=viewer, target_id=target_id)
+    try:
+        resolve = import_string(path)
+    except ImportError:
+        # The app that owns this kind of target is not installed (or not deployed yet).
+        logger.error("report target resolver %s for %s cannot be imported", path, target_type)
+        raise ValidationFailed(
+            "This kind of target cannot be reported yet.", errors={"target_type": ["Not reportable."]}
+        ) from None
+    return resolve(viewer=viewer, target_id=target_id)
 
 
 def _clean_related_ids(related_ids) -> list[str]:

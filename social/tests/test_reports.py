@@ -141,3 +141,12 @@ def test_reports_list_query_count_is_flat(client_for, django_assert_max_num_quer
         assert len(client.get("/api/v1/reports").data["results"]) == 20
     assert len(one.captured_queries) == len(twenty.captured_queries)
     assert Report.objects.count() == 20
+
+
+def test_unimportable_resolver_is_a_clear_400(as_user, settings):
+    settings.SOCIAL_REPORT_TARGET_RESOLVERS = {"chat_message": "nowhere.to.be.found"}
+
+    response = report(as_user, "chat_message", uuid.uuid4())
+
+    assert response.status_code == 400
+    assert response.data["errors"] == {"target_type": ["Not reportable."]}
