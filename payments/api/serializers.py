@@ -7,7 +7,7 @@ from payments.models import ConnectAccount, Payout, Subscription, Tier, Tip
 from payments.services.tips import TARGET_TYPES
 
 
-class UserBriefSerializer(serializers.Serializer):
+class PaymentsUserSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     username = serializers.CharField()
     display_name = serializers.CharField()
@@ -46,7 +46,7 @@ class TierUpdateSerializer(TierInputSerializer):
 
 
 class TierOutputSerializer(serializers.ModelSerializer):
-    creator = UserBriefSerializer()
+    creator = PaymentsUserSerializer()
 
     class Meta:
         model = Tier
@@ -81,7 +81,8 @@ class SubscriptionTierSerializer(serializers.Serializer):
 
 
 class SubscriptionOutputSerializer(serializers.ModelSerializer):
-    creator = UserBriefSerializer()
+    creator = PaymentsUserSerializer()
+    status = serializers.CharField(help_text="incomplete | active | past_due | canceled")
     tier = SubscriptionTierSerializer()
     since = serializers.DateTimeField(source="created_at")
     has_access = serializers.SerializerMethodField()
@@ -103,7 +104,8 @@ class SubscriptionOutputSerializer(serializers.ModelSerializer):
 
 
 class SubscriberOutputSerializer(serializers.ModelSerializer):
-    fan = UserBriefSerializer()
+    fan = PaymentsUserSerializer()
+    status = serializers.CharField(help_text="incomplete | active | past_due | canceled")
     tier = SubscriptionTierSerializer()
     since = serializers.DateTimeField(source="created_at")
 
@@ -124,8 +126,9 @@ class TipCreateSerializer(serializers.Serializer):
 
 
 class TipOutputSerializer(serializers.ModelSerializer):
-    fan = UserBriefSerializer()
-    creator = UserBriefSerializer()
+    fan = PaymentsUserSerializer()
+    status = serializers.CharField(help_text="pending | succeeded | failed")
+    creator = PaymentsUserSerializer()
 
     class Meta:
         model = Tip
@@ -184,6 +187,8 @@ class PayoutCreateSerializer(serializers.Serializer):
 
 
 class PayoutOutputSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="pending | paid | failed")
+
     class Meta:
         model = Payout
         fields = ["id", "amount", "currency", "status", "failure_reason", "created_at", "paid_at", "failed_at"]

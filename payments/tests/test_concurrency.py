@@ -65,7 +65,10 @@ def test_ten_identical_tip_requests_make_one_payment_intent(stripe_on, settings,
     event = make_event("payment_intent.succeeded", {"id": tip.stripe_payment_intent_id, "object": "payment_intent"})
     payload = json.dumps(event)
     response = APIClient().post(
-        "/api/v1/payments/webhooks/stripe", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload)
+        "/api/v1/payments/webhooks/stripe",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=sign(payload),
     )
     assert response.status_code == 200
     assert JournalEntry.objects.filter(kind="earning").count() == 1
@@ -84,7 +87,10 @@ def test_same_webhook_five_times_concurrently_has_one_effect(stripe_on, settings
         # Four deliveries of one event, and one more under a different event id for the same payment.
         body = payload if i < 4 else json.dumps({**same, "id": "evt_other_id_same_payment"})
         return APIClient().post(
-            "/api/v1/payments/webhooks/stripe", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(body)
+            "/api/v1/payments/webhooks/stripe",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(body),
         )
 
     responses = _in_threads(5, deliver)
@@ -100,7 +106,9 @@ def test_same_webhook_five_times_concurrently_has_one_effect(stripe_on, settings
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_payouts_cannot_spend_the_balance_twice(stripe_on, creator):
     ConnectAccount.objects.create(user=creator, stripe_account_id="acct_race", payouts_enabled=True)
-    earning = ledger.ledger_post_earning(external_key="earning:ch_race", creator=creator, gross=5000, currency="usd", source="tip")
+    earning = ledger.ledger_post_earning(
+        external_key="earning:ch_race", creator=creator, gross=5000, currency="usd", source="tip"
+    )
     ledger.ledger_release_earning(earning=earning)
 
     def request(i):
