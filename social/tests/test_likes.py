@@ -151,3 +151,14 @@ def test_concurrent_likes_keep_counters_exact():
     _run_in_threads(12, lambda i: services.like_delete(user=users[i % 6], target=post))
 
     assert Post.objects.get(pk=post.pk).likes_count == 6 == Like.objects.filter(post=post).count()
+
+
+def test_liking_a_repost_likes_the_original(as_user, other_user, post):
+    from content.services.posts import repost_create
+
+    repost, _ = repost_create(user=other_user, post_id=post.pk)
+
+    assert as_user.post(f"/api/v1/posts/{repost.pk}/like").data == {"liked": True, "likes_count": 1}
+    post.refresh_from_db()
+    assert post.likes_count == 1
+    assert Like.objects.get().post_id == post.pk

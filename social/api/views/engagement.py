@@ -50,7 +50,11 @@ class _ItemEngagementViewSet(viewsets.GenericViewSet):
         return super().get_throttles()
 
     def _item(self, request, pk):
-        return content_get_visible(viewer=request.user, kind=self.kind, id=pk)
+        item = content_get_visible(viewer=request.user, kind=self.kind, id=pk)
+        if self.kind == "post" and item.repost_of_id:
+            # A repost is a pointer: liking, commenting on or saving it acts on the original.
+            item = content_get_visible(viewer=request.user, kind="post", id=item.repost_of_id)
+        return item
 
     def _like_state(self, item, liked: bool) -> dict:
         item.refresh_from_db(fields=["likes_count"])
