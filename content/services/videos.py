@@ -361,7 +361,7 @@ def video_update(*, video_id, actor, **changes) -> Video:
         video.published_at = timezone.now()
     video.full_clean()
     video.save()
-    if "tags" in changes:
+    if "tags" in changes or "description" in changes:
         video_hashtags_sync(video=video)
     video_search_index(video_id=video.pk)
     return video

@@ -23,6 +23,11 @@ CLOCK_SLACK_SECONDS = 5.0  # network jitter between a client's timer and ours
 MAX_HEARTBEAT_SECONDS = 120.0
 
 
+def _now():
+    """The clock heartbeats are measured against (tests stand in for it here)."""
+    return timezone.now()
+
+
 def qualify_threshold(duration: float | None) -> float:
     if not duration:
         return QUALIFY_SECONDS
@@ -51,7 +56,7 @@ def _session(video: Video, viewer, session_id: str, now, country: str) -> VideoW
     try:
         with transaction.atomic():
             return VideoWatchSession.objects.create(
-                video=video, viewer=viewer, session_id=key, last_heartbeat_at=now, country=country
+                video=video, viewer=viewer, session_id=key, last_heartbeat_at=now, country=country, created_at=now
             )
     except IntegrityError:
         return VideoWatchSession.objects.select_for_update().get(video=video, session_id=key)
@@ -87,7 +92,7 @@ def video_view_heartbeat(
     if duration:
         position = min(position, duration)
     country = (country or "").upper()[:2] if (country or "").isalpha() else ""
-    now = timezone.now()
+    now = _now()
     session = _session(video, viewer, session_id, now, country)
     if session.counted and session.qualified_at and session.qualified_at < now - VIEW_WINDOW:
         # The same anonymous session a day later: a new viewing that may count again.
