@@ -130,7 +130,7 @@ def stream_update(*, stream: Stream, actor, **changes) -> Stream:
     """Edit the stream's description and, before it goes live, its schedule and video settings."""
     stream = _locked(stream.pk)
     if stream.host_id != actor.pk:
-        raise NotFound("Stream not found.")
+        raise PermissionDenied("Only the host can edit this stream.")
     if stream.status in Stream.FINAL_STATUSES:
         raise Conflict("This stream is over and can no longer be edited.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -245,7 +245,7 @@ def _summary(stream: Stream) -> dict:
 
 def _host_stream(stream: Stream, actor) -> None:
     if stream.host_id != actor.pk:
-        raise NotFound("Stream not found.")
+        raise PermissionDenied("Only the host can do this.")
 
 
 def stream_start(*, stream: Stream, actor) -> Stream:
@@ -257,6 +257,7 @@ def stream_start(*, stream: Stream, actor) -> Stream:
 
 def stream_end(*, stream: Stream, actor) -> Stream:
     _host_stream(stream, actor)
+    stream.refresh_from_db(fields=["status"])
     if stream.status == Stream.Status.SCHEDULED:
         raise Conflict("This stream has not started; delete it to cancel.", code="invalid_transition")
     return stream_transition(stream_id=stream.pk, to=Stream.Status.ENDED, source="host")
@@ -265,6 +266,7 @@ def stream_end(*, stream: Stream, actor) -> Stream:
 def stream_cancel(*, stream: Stream, actor) -> Stream:
     """DELETE: only a scheduled stream may be withdrawn (a past stream's record stays)."""
     _host_stream(stream, actor)
+    stream.refresh_from_db(fields=["status"])
     if stream.status != Stream.Status.SCHEDULED:
         raise Conflict("Only a scheduled stream can be deleted.", code="invalid_transition")
     return stream_transition(stream_id=stream.pk, to=Stream.Status.CANCELLED, source="host")
