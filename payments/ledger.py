@@ -342,6 +342,8 @@ def ledger_release_matured(*, now=None) -> int:
     now = now or timezone.now()
     matured = (
         JournalEntry.objects.filter(kind=Entry.EARNING, creator__isnull=False, available_at__lte=now)
+        # Only earnings with a creator share (the premium plan's payments have none to release).
+        .filter(pk__in=JournalLine.objects.filter(account__kind=Kind.CREATOR_PENDING, amount__lt=0).values("entry_id"))
         .exclude(reversals__kind=Entry.RELEASE)
         .order_by("available_at")
     )

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from core.exceptions import NotFound, ValidationFailed
 from core.idempotency import idempotent
+from core.throttling import ScopedThrottle
 from payments import gateway, selectors, services
 from payments.api import serializers as s
 from payments.models import JournalEntry, Payout, Subscription, Tip
@@ -22,6 +23,13 @@ from users.permissions import IsVerified
 from users.selectors import user_get_visible
 
 UUID_RE = r"[0-9a-fA-F-]{36}"
+
+
+class MoneyMovementThrottle(ScopedThrottle):
+    """Per user: card testing and runaway clients meet this before Stripe's own limits do."""
+
+    scope = "payments_money"
+    rate = "30/min"
 
 
 class PaymentsConfigView(APIView):
@@ -112,6 +120,11 @@ class SubscriptionViewSet(viewsets.GenericViewSet):
             return [IsAuthenticated(), IsVerified()]
         return [IsAuthenticated()]
 
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), MoneyMovementThrottle()]
+        return super().get_throttles()
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Subscription.objects.none()
@@ -191,6 +204,11 @@ class TipViewSet(viewsets.GenericViewSet):
             return [IsAuthenticated(), IsVerified()]
         return [IsAuthenticated()]
 
+    def get_throttles(self):
+        if self.action == "create":
+            return [*super().get_throttles(), MoneyMovementThrottle()]
+        return super().get_throttles()
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Tip.objects.none()
@@ -235,6 +253,11 @@ class PayoutViewSet(viewsets.GenericViewSet):
         if self.action in ("create", "onboarding"):
             return [IsAuthenticated(), IsVerified()]
         return [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action in ("create", "onboarding"):
+            return [*super().get_throttles(), MoneyMovementThrottle()]
+        return super().get_throttles()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

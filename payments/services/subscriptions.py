@@ -65,6 +65,7 @@ def subscription_create(*, fan, tier: Tier, payment_method: str) -> Subscription
         raise NotFound("Tier not found.")
     gateway.require_configured()
     customer = customer_get_or_create(user=fan)
+    _abandon_incomplete(fan=fan, creator=tier.creator)
     try:
         with transaction.atomic():
             subscription = Subscription.objects.create(
@@ -93,6 +94,30 @@ def subscription_create(*, fan, tier: Tier, payment_method: str) -> Subscription
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
         return _apply(subscription, stripe_sub, paid_invoice=None)
+
+
+def _abandon_incomplete(*, fan, creator) -> None:
+    """A first payment that never went through (declined card) must not block a new attempt: cancel
+    the incomplete subscription at Stripe and here, so its one-live slot frees up."""
+    with transaction.atomic():
+        stale = (
+            Subscription.objects.select_for_update()
+            .filter(fan=fan, creator=creator, status=Subscription.Status.INCOMPLETE)
+            .first()
+        )
+        if stale is None:
+            return
+        if stale.stripe_subscription_id:
+            remote = gateway.subscription_retrieve(subscription=stale.stripe_subscription_id)
+            if remote.get("status") == "incomplete":
+                remote = gateway.subscription_cancel_now(subscription=stale.stripe_subscription_id)
+            _apply(stale, remote, paid_invoice=None)
+            if stale.status != Subscription.Status.CANCELED:
+                return  # Stripe says it did go through after all: the caller gets the usual conflict
+        else:
+            stale.status = Subscription.Status.CANCELED
+            stale.canceled_at = timezone.now()
+            stale.save(update_fields=["status", "canceled_at", "updated_at"])
 
 
 def _locked_for(stripe_sub: dict) -> Subscription | None:

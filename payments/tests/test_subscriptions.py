@@ -204,3 +204,14 @@ def test_premium_plan_is_platform_tiers(stripe_on, user, client_for, card, deliv
         "platform_revenue": -499,
     }
     assert timezone.now() < sub.__class__.objects.get(pk=sub.pk).paid_through
+
+
+def test_declined_first_payment_stays_incomplete_and_a_retry_replaces_it(tier, user, client_for, card):
+    response = _subscribe(client_for, user, tier, lambda: card("4000000000000341"), key="declined")
+    assert response.status_code == 201, response.content
+    assert (response.json()["status"], response.json()["has_access"]) == ("incomplete", False)
+    retry = _subscribe(client_for, user, tier, card, key="retry")
+    assert retry.status_code == 201, retry.content
+    assert retry.json()["status"] == "active"
+    statuses = sorted(Subscription.objects.filter(fan=user).values_list("status", flat=True))
+    assert statuses == ["active", "canceled"]
