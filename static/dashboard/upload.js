@@ -7,7 +7,7 @@
 "use strict";
 
 (() => {
-  const PARALLEL_PARTS = 3;
+  const PART_ATTEMPTS = 3; // a part that fails is tried again (after 0.5 s, then 1 s) before the upload stops
   const STORE_KEY = "socialflow.uploads";
   const TYPES = { mp4: "video/mp4", m4v: "video/mp4", webm: "video/webm", mov: "video/quicktime", mkv: "video/x-matroska", avi: "video/x-msvideo" };
 
@@ -22,6 +22,7 @@
   const processingBar = document.getElementById("processing-bar");
   const resumeNote = document.getElementById("upload-resume");
   const startButton = document.getElementById("upload-start");
+  const parallelParts = Number(form.dataset.parallelParts) || 3;
 
   const say = (text) => { statusLine.textContent = text; };
   const fingerprint = (file) => `${file.name}|${file.size}|${file.lastModified}`;
@@ -67,6 +68,17 @@
     return { videoId: created.video.id, session: created.upload, resumed: false };
   }
 
+  async function putPartWithRetries(file, session, part) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await putPart(file, session, part);
+      } catch (error) {
+        if (attempt >= PART_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  }
+
   async function putPart(file, session, part) {
     const start = (part.part_number - 1) * session.part_size;
     const blob = file.slice(start, Math.min(start + session.part_size, file.size));
@@ -81,15 +93,21 @@
   async function uploadParts(file, session, onBytes) {
     const queue = [...session.parts];
     const done = [];
+    let stopped = false;
     const worker = async () => {
-      while (queue.length) {
+      while (queue.length && !stopped) {
         const part = queue.shift();
-        const result = await putPart(file, session, part);
-        done.push(result);
-        onBytes(result.size);
+        try {
+          const result = await putPartWithRetries(file, session, part);
+          done.push(result);
+          onBytes(result.size);
+        } catch (error) {
+          stopped = true; // the other workers finish their part in flight and take no new ones
+          throw error;
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallelParts, queue.length) }, worker));
     return done;
   }
 
@@ -112,14 +130,22 @@
     const { videoId, session, resumed } = await startSession(file);
     const alreadyBytes = session.received.reduce((sum, p) => sum + p.size, 0);
     let sent = alreadyBytes;
+    let failed = false;
     const show = () => {
+      if (failed) return; // a part still in flight after a failure must not hide the error
       const pct = Math.floor((100 * sent) / file.size);
       uploadBar.value = pct;
       uploadBar.textContent = `${pct}%`;
       say(`Uploading: ${pct}% (${session.part_count} parts${resumed ? ", resumed" : ""}).`);
     };
     show();
-    const fresh = await uploadParts(file, session, (bytes) => { sent += bytes; show(); });
+    let fresh;
+    try {
+      fresh = await uploadParts(file, session, (bytes) => { sent += bytes; show(); });
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
     const parts = [...session.received, ...fresh]
       .map((p) => ({ part_number: p.part_number, etag: p.etag }))
       .sort((a, b) => a.part_number - b.part_number);

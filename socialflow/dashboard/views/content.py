@@ -19,6 +19,7 @@ from socialflow.dashboard.periods import PERIOD_CHOICES, day_label, period_from_
 from socialflow.dashboard.service_errors import flash_service_error, form_add_service_error
 
 PAGE_SIZE = 20
+UPLOAD_PARALLEL_PARTS = 3  # parts the browser sends at once
 
 
 def owned_video(request, video_id) -> Video:
@@ -44,7 +45,8 @@ def videos(request):
 @require_GET
 @dashboard_page
 def video_upload(request):
-    return render_page(request, "dashboard/video_upload.html", {}, section="content")
+    context = {"parallel_parts": UPLOAD_PARALLEL_PARTS}
+    return render_page(request, "dashboard/video_upload.html", context, section="content")
 
 
 @require_http_methods(["GET", "POST"])
