@@ -15,6 +15,9 @@ def _is_anonymous(viewer) -> bool:
 
 
 def user_get_for_viewer(*, viewer, id) -> User:
+    """An account by id or username (`me`: the viewer), hidden ones being NotFound."""
+    if str(id) == "me" and not _is_anonymous(viewer):
+        return viewer
     user = user_get_visible(viewer=viewer, lookup=id)
     if user is None:
         raise NotFound("No such account.")

@@ -186,3 +186,10 @@ def test_followers_list_query_count_is_flat(client_for, creator, follow, django_
     with django_assert_max_num_queries(3) as twenty:
         assert len(client.get(url(creator, "followers")).data["results"]) == 20
     assert len(one.captured_queries) == len(twenty.captured_queries)
+
+
+def test_me_and_usernames_address_accounts(as_user, user, creator, follow):
+    follow(creator, user)
+
+    assert [f["user"]["username"] for f in as_user.get("/api/v1/users/me/followers").data["results"]] == ["cora"]
+    assert as_user.post("/api/v1/users/cora/follow", {}, format="json").status_code == 201
