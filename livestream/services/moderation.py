@@ -274,3 +274,13 @@ def chat_clear(*, stream_id, actor) -> int:
     _record(stream, actor, Action.CLEAR_CHAT, data={"hidden": count})
     realtime.broadcast_moderation(stream_id=stream.pk, action=Action.CLEAR_CHAT, actor=actor, before=now.isoformat())
     return count
+
+
+@transaction.atomic
+def chat_messages_restore(*, message_ids, actor) -> int:
+    """Staff undo of hidden chat messages (admin); not broadcast: clients see them again on reload."""
+    if not actor.is_moderator:
+        raise PermissionDenied("Only platform moderators restore chat messages.")
+    return ChatMessage.all_objects.filter(pk__in=list(message_ids), deleted_at__isnull=False).update(
+        deleted_at=None, deleted_by=None, deletion_reason="", updated_at=timezone.now()
+    )
