@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from content.models import MediaImage, Post
 from content.services.hashtags import post_hashtags_sync, video_hashtags_sync
+from content.services.search_index import post_search_index, video_search_index
 from content.services.trending import trending_recompute
 from content.tests.factories import PostFactory, SubscriptionFactory, TierFactory, VideoFactory
 from users.models import Follow
@@ -24,8 +25,11 @@ def _rich_post(author, viewer, n):
             width=10, height=10, size_bytes=100, format="jpeg",
         )  # fmt: skip
     post_hashtags_sync(post=post)
+    post_search_index(post_id=post.pk)
     PostFactory(author=viewer, repost_of=post, text="")
-    video_hashtags_sync(video=VideoFactory(author=author, title=f"topic video {n}", tags=["topic"], views_count=n + 1))
+    video = VideoFactory(author=author, title=f"topic video {n}", tags=["topic"], views_count=n + 1)
+    video_hashtags_sync(video=video)
+    video_search_index(video_id=video.pk)
     return post
 
 
