@@ -410,6 +410,12 @@ RESERVED_USERNAMES = [
     "system", "security", "settings", "dashboard", "login", "logout", "register", "me", "www", "static",
     "media", "about", "terms", "privacy", "null", "undefined",
 ]  # fmt: skip
+# Argon2id with OWASP parameters (users/hashers.py, measured in docs/users.md); same algorithm name,
+# so existing Argon2 hashes verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "users.hashers.SocialFlowArgon2PasswordHasher" if h == "django.contrib.auth.hashers.Argon2PasswordHasher" else h
+    for h in PASSWORD_HASHERS
+]
 TWO_FACTOR_BACKUP_CODES = 10
 OTP_TOTP_ISSUER = "SocialFlow"
 AVATAR_SIZE = 400  # px, square

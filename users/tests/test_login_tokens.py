@@ -189,3 +189,43 @@ def test_login_throttled_per_ip(api_client, user):
     assert codes == [401] * 10 + [429]
     r = api_client.post("/api/v1/auth/login", {"login": "ana", "password": PASSWORD})
     assert r.status_code == 429 and int(r["Retry-After"]) >= 1
+
+
+def test_login_costs_exactly_one_password_hash(api_client, user, monkeypatch):
+    """Known or unknown login: one hash each, so timing does not reveal which accounts exist."""
+    from django.contrib.auth import hashers
+
+    hasher_class = type(hashers.get_hasher("default"))
+    calls, inside = [], []
+    real_encode, real_verify = hasher_class.encode, hasher_class.verify
+
+    def encode(self, *args, **kwargs):
+        if not inside:  # some hashers' verify() re-encodes: that is still the one hash
+            calls.append("encode")
+        return real_encode(self, *args, **kwargs)
+
+    def verify(self, *args, **kwargs):
+        calls.append("verify")
+        inside.append(1)
+        try:
+            return real_verify(self, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(hasher_class, "encode", encode)
+    monkeypatch.setattr(hasher_class, "verify", verify)
+    assert api_client.post("/api/v1/auth/login", {"login": "ana", "password": PASSWORD}).status_code == 200
+    assert calls == ["verify"]
+    calls.clear()
+    assert api_client.post("/api/v1/auth/login", {"login": "ghost", "password": PASSWORD}).status_code == 401
+    assert calls == ["encode"]
+    calls.clear()
+    assert api_client.post("/api/v1/auth/login", {"login": "ana", "password": "wrong-one"}).status_code == 401
+    assert calls == ["verify"]
+
+
+def test_argon2_parameters_are_owasp():
+    from django.contrib.auth.hashers import get_hashers_by_algorithm
+
+    argon = get_hashers_by_algorithm()["argon2"]
+    assert (argon.time_cost, argon.memory_cost, argon.parallelism) == (2, 19456, 1)
