@@ -1,6 +1,9 @@
 """Dashboard forms. They only parse and validate input shapes; the owning app's service applies the rules."""
 
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
 
 from content.models import Video
 from payments.selectors import tier_list_for_creator
@@ -48,3 +51,56 @@ class VideoEditForm(forms.Form):
         data = dict(self.cleaned_data)
         data["tags"] = [t.strip() for t in data["tags"].split(",") if t.strip()]
         return data
+
+
+class MoneyField(forms.DecimalField):
+    """An amount typed in major units ("12.50"), cleaned to integer minor units (1250)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0.01"))
+        super().__init__(max_digits=10, decimal_places=2, **kwargs)
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return None if amount is None else int(amount * 100)
+
+
+def _currency_choices():
+    return [(c.lower(), c.upper()) for c in settings.SUPPORTED_CURRENCIES]
+
+
+class TierForm(forms.Form):
+    name = forms.CharField(max_length=80)
+    price = MoneyField(label="Monthly price", help_text="For example 4.99")
+    currency = forms.ChoiceField(choices=_currency_choices)
+    description = forms.CharField(required=False, widget=forms.Textarea, max_length=2000)
+    benefits = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One benefit per line.", max_length=2000
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label="Open for new subscribers")
+
+    @classmethod
+    def initial_for(cls, tier) -> dict:
+        return {
+            "name": tier.name,
+            "price": Decimal(tier.price_amount) / 100,
+            "currency": tier.currency,
+            "description": tier.description,
+            "benefits": "\n".join(tier.benefits or []),
+            "is_active": tier.is_active,
+        }
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "price_amount": data["price"],
+            "currency": data["currency"],
+            "description": data["description"],
+            "benefits": [line.strip() for line in data["benefits"].splitlines() if line.strip()],
+            "is_active": data["is_active"],
+        }
+
+
+class PayoutForm(forms.Form):
+    amount = MoneyField(label="Amount to pay out")

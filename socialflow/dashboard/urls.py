@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialflow.dashboard.views import auth, content, overview
+from socialflow.dashboard.views import auth, content, earnings, overview
 
 app_name = "dashboard"
 
@@ -16,4 +16,11 @@ urlpatterns = [
     path("videos/<uuid:video_id>/retry/", content.video_retry_view, name="video_retry"),
     path("videos/<uuid:video_id>/analytics/", content.video_analytics_view, name="video_analytics"),
     path("posts/", content.posts, name="posts"),
+    # earnings
+    path("earnings/", earnings.earnings, name="earnings"),
+    path("earnings/payouts/", earnings.payout_create, name="payout_create"),
+    path("earnings/connect/", earnings.connect_onboarding, name="connect_onboarding"),
+    path("tiers/", earnings.tiers, name="tiers"),
+    path("tiers/<uuid:tier_id>/", earnings.tier_edit, name="tier_edit"),
+    path("subscribers/", earnings.subscribers, name="subscribers"),
 ]
