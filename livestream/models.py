@@ -102,6 +102,8 @@ class Stream(BaseModel):
     ingest_endpoint = models.CharField(max_length=500)
     playback_url = models.CharField(max_length=500)
     stream_key_encrypted = models.TextField()
+    # HMAC of the key: lets the self-hosted RTMP server's on_publish callback find the stream by key.
+    stream_key_digest = models.CharField(max_length=64, blank=True, db_index=True)
 
     # Audience numbers: denormalised, changed with F() by the presence and chat services.
     current_viewers = models.PositiveIntegerField(default=0)

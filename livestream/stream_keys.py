@@ -7,6 +7,7 @@ base64) so any process with the setting can decrypt; rotating FIELD_ENCRYPTION_K
 
 import base64
 import hashlib
+import hmac
 import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -30,6 +31,12 @@ def stream_key_decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("stream key cannot be decrypted with the current FIELD_ENCRYPTION_KEY") from exc
+
+
+def stream_key_digest(plain: str) -> str:
+    """A keyed hash of the key for lookups (the RTMP server presents the key; Fernet is not searchable)."""
+    secret = hashlib.sha256(b"socialflow.livestream.stream_key_digest.v1:" + settings.FIELD_ENCRYPTION_KEY.encode())
+    return hmac.new(secret.digest(), plain.encode(), hashlib.sha256).hexdigest()
 
 
 def stream_key_generate() -> str:

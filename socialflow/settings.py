@@ -523,6 +523,16 @@ LIVE_RTMP_INGEST_URL = env.str("LIVE_RTMP_INGEST_URL", default="rtmp://127.0.0.1
 LIVE_HLS_PLAYBACK_BASE = env.str("LIVE_HLS_PLAYBACK_BASE", default="http://127.0.0.1:8080/hls")
 IVS_RECORDING_CONFIGURATION_ARN = env.str("IVS_RECORDING_CONFIGURATION_ARN", default="")
 LIVE_RECORDINGS_DIR = env.str("LIVE_RECORDINGS_DIR", default="")  # nginx-rtmp record_path (self-hosted)
+# Shared secret nginx-rtmp sends (as ?secret=) with on_publish/on_publish_done callbacks.
+LIVE_RTMP_CALLBACK_SECRET = env.str("LIVE_RTMP_CALLBACK_SECRET", default="")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StreamStatusEnum": "livestream.models.Stream.Status",
+        "StreamVisibilityEnum": "livestream.models.Stream.Visibility",
+        "StreamCategoryEnum": "livestream.models.Stream.Category",
+        "StreamLatencyEnum": "livestream.models.Stream.Latency",
+    }
+)
 LIVE_CHAT_RATE_PER_SECOND = env.float("LIVE_CHAT_RATE_PER_SECOND", default=1.0)
 LIVE_CHAT_BURST = env.int("LIVE_CHAT_BURST", default=3)
 LIVE_WS_MAX_MESSAGE_BYTES = env.int("LIVE_WS_MAX_MESSAGE_BYTES", default=64 * 1024)

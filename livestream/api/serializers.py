@@ -193,3 +193,10 @@ class IvsEventInputSerializer(serializers.Serializer):
 
 class ClearedOutputSerializer(serializers.Serializer):
     hidden = serializers.IntegerField()
+
+
+class RtmpCallbackInputSerializer(serializers.Serializer):
+    """nginx-rtmp's notify form (`call`, `name`, `app`, `addr`, ...); unknown fields are ignored."""
+
+    call = serializers.ChoiceField(choices=["publish", "publish_done"])
+    name = serializers.CharField(max_length=255)

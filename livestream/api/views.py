@@ -288,6 +288,31 @@ class StreamViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ModerationActionOutputSerializer(page, many=True).data)
 
+    # --- self-hosted ingest (nginx-rtmp on_publish / on_publish_done) ------------------------------
+
+    @extend_schema(request=s.RtmpCallbackInputSerializer, responses={204: None, 302: None})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="webhooks/rtmp",
+        authentication_classes=[],
+        permission_classes=[AllowAny],
+    )
+    def rtmp_callback(self, request):
+        # nginx-rtmp cannot send headers, so the shared secret rides in the callback URL's query string.
+        if not services.streams.rtmp_callback_secret_matches(request.query_params.get("secret")):
+            raise PermissionDenied("Bad callback secret.")
+        data = s.RtmpCallbackInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["call"] == "publish_done":
+            services.stream_rtmp_publish_done(name=data.validated_data["name"])
+            return Response(status=204)
+        stream = services.stream_rtmp_publish(key=data.validated_data["name"])
+        if stream is None:
+            raise PermissionDenied("Unknown or finished stream key.")
+        # A 3xx makes nginx-rtmp rename the publish to the Location: HLS and recordings use the stream id.
+        return Response(status=302, headers={"Location": str(stream.pk)})
+
     # --- IVS webhook --------------------------------------------------------------------------------
 
     @extend_schema(request=s.IvsEventInputSerializer, responses={204: None})

@@ -7,6 +7,7 @@ happens after commit in a task (retried), never inside the transaction.
 
 import hmac
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from core.ids import uuid7
 from livestream import ivs, realtime
 from livestream.models import Stream, ViewerSession
 from livestream.services.chat import chat_system_message_create
-from livestream.stream_keys import stream_key_decrypt, stream_key_encrypt
+from livestream.stream_keys import stream_key_decrypt, stream_key_digest, stream_key_encrypt
 from payments.models import Tier
 
 logger = logging.getLogger("socialflow.livestream")
@@ -99,6 +100,7 @@ def stream_create(
     stream.ingest_endpoint = channel.ingest_endpoint
     stream.playback_url = channel.playback_url
     stream.stream_key_encrypted = stream_key_encrypt(channel.stream_key)
+    stream.stream_key_digest = stream_key_digest(channel.stream_key)
     try:
         with transaction.atomic():
             stream.save(force_insert=True)
@@ -283,8 +285,9 @@ def stream_rotate_key(*, stream: Stream, actor) -> tuple[Stream, str]:
         provider=stream.provider, channel_arn=stream.ivs_channel_arn, stream_key_arn=stream.ivs_stream_key_arn
     )
     stream.stream_key_encrypted = stream_key_encrypt(value)
+    stream.stream_key_digest = stream_key_digest(value)
     stream.ivs_stream_key_arn = arn
-    stream.save(update_fields=["stream_key_encrypted", "ivs_stream_key_arn", "updated_at"])
+    stream.save(update_fields=["stream_key_encrypted", "stream_key_digest", "ivs_stream_key_arn", "updated_at"])
     return stream, value
 
 
@@ -335,6 +338,51 @@ def stream_ivs_event_apply(*, event: dict) -> Stream | None:
                 _channel_delete_after_commit(locked)
         return locked
     return stream
+
+
+# --- self-hosted ingest callbacks (nginx-rtmp on_publish / on_publish_done) ---------------------------
+
+
+def rtmp_callback_secret_matches(presented: str | None) -> bool:
+    expected = settings.LIVE_RTMP_CALLBACK_SECRET
+    if not expected:
+        raise ServiceUnavailable("RTMP callbacks are not configured.", code="rtmp_callback_not_configured")
+    return hmac.compare_digest((presented or "").encode(), expected.encode())
+
+
+def stream_rtmp_publish(*, key: str) -> Stream | None:
+    """The ingest server asks whether `key` may publish: the stream goes live, or None (refuse).
+
+    The caller answers with a redirect to the stream id, so HLS segments and recordings are named by
+    id (matching the playback URL) and the key never appears in a URL or file name.
+    """
+    if not key:
+        return None
+    stream = (
+        Stream.objects.filter(stream_key_digest=stream_key_digest(key), provider=Stream.Provider.SELF_HOSTED)
+        .exclude(status__in=Stream.FINAL_STATUSES)
+        .first()
+    )
+    if stream is None:
+        return None
+    if stream.status == Stream.Status.SCHEDULED:
+        try:
+            stream = stream_transition(stream_id=stream.pk, to=Stream.Status.LIVE, source="rtmp")
+        except Conflict:
+            return None  # the host is live with another stream
+    return stream
+
+
+def stream_rtmp_publish_done(*, name: str) -> Stream | None:
+    """The broadcaster disconnected (`name` is the stream id after the publish redirect): end the stream."""
+    try:
+        lookup = {"pk": uuid.UUID(str(name))}
+    except ValueError:  # no redirect happened: the name is still the key
+        lookup = {"stream_key_digest": stream_key_digest(str(name))}
+    stream = Stream.objects.filter(**lookup, provider=Stream.Provider.SELF_HOSTED).first()
+    if stream is None or stream.status != Stream.Status.LIVE:
+        return stream
+    return stream_transition(stream_id=stream.pk, to=Stream.Status.ENDED, source="rtmp")
 
 
 @transaction.atomic

@@ -232,3 +232,40 @@ def test_analytics_host_only(live_stream, creator, user, client_for):
     res = client_for(creator).get(f"/api/v1/streams/{live_stream.pk}/analytics").json()
     assert res["current_viewers"] == 1 and res["peak_viewers"] == 1 and res["unique_viewers"] == 1
     assert res["chat_messages"] == 1 and res["donations"] == [] and res["status"] == "live"
+
+
+RTMP = "/api/v1/streams/webhooks/rtmp"
+
+
+def test_rtmp_on_publish_authorises_by_key_and_renames_to_stream_id(settings, make_stream, creator, api_client):
+    settings.LIVE_RTMP_CALLBACK_SECRET = "rtmp-secret"
+    stream = make_stream()
+    key = services.stream_key_reveal(stream=stream, actor=creator)
+    form = {"call": "publish", "app": "live", "name": key, "addr": "203.0.113.9"}
+    assert api_client.post(RTMP, form, format="multipart").status_code == 403  # no secret
+    assert api_client.post(f"{RTMP}?secret=nope", form, format="multipart").status_code == 403
+    assert (
+        api_client.post(f"{RTMP}?secret=rtmp-secret", {**form, "name": "sk_wrong"}, format="multipart").status_code
+        == 403
+    )
+    res = api_client.post(f"{RTMP}?secret=rtmp-secret", form, format="multipart")
+    assert res.status_code == 302 and res["Location"] == str(stream.pk)
+    stream.refresh_from_db()
+    assert stream.status == "live"
+    done = {"call": "publish_done", "app": "live", "name": str(stream.pk)}
+    assert api_client.post(f"{RTMP}?secret=rtmp-secret", done, format="multipart").status_code == 204
+    stream.refresh_from_db()
+    assert stream.status == "ended"
+    # An ended stream's key no longer publishes; a rotated key replaces the old one at once.
+    assert api_client.post(f"{RTMP}?secret=rtmp-secret", form, format="multipart").status_code == 403
+    other = make_stream()
+    old = services.stream_key_reveal(stream=other, actor=creator)
+    _other, new = services.stream_rotate_key(stream=other, actor=creator)
+    assert api_client.post(f"{RTMP}?secret=rtmp-secret", {**form, "name": old}, format="multipart").status_code == 403
+    assert api_client.post(f"{RTMP}?secret=rtmp-secret", {**form, "name": new}, format="multipart").status_code == 302
+
+
+def test_rtmp_callbacks_refused_when_not_configured(settings, api_client):
+    settings.LIVE_RTMP_CALLBACK_SECRET = ""
+    res = api_client.post(f"{RTMP}?secret=", {"call": "publish", "name": "x"}, format="multipart")
+    assert res.status_code == 503
