@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from users.models import Follow, User
+from users.models import User
+from users.services import follow_create
 
 STEPS = 3
 ADMIN = ("admin", "admin@socialflow.local", "socialflow-admin")
@@ -33,9 +34,6 @@ def seed(ctx, step):
     step("accounts")
     for fan in fans:
         for creator in creators:
-            _, created = Follow.objects.get_or_create(follower=fan, following=creator)
-            if created:
-                User.objects.filter(pk=creator.pk).update(followers_count=creator.follower_edges.count())
-                User.objects.filter(pk=fan.pk).update(following_count=fan.following_edges.count())
+            follow_create(follower=fan, following=creator)  # idempotent; keeps the counters exact
     step("follows")
     ctx.update(admin=admin, creators=creators, fans=fans)
