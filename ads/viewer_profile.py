@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 
 from content.models import Hashtag
+from social.models import Like
 
 _TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|(android(?!.*mobile))", re.I)
 _MOBILE = re.compile(r"mobile|iphone|ipod|android|blackberry|opera mini|iemobile|windows phone", re.I)
@@ -63,9 +65,13 @@ def _interests(user) -> frozenset:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    # Hashtags of the viewer's own recent posts: one indexed query, cached, bounded.
+    # Hashtags of the viewer's own posts and of the last posts they liked: one indexed query, cached.
+    liked = Like.objects.filter(user=user, post__isnull=False).order_by("-id").values("post_id")[:200]
     names = frozenset(
-        Hashtag.objects.filter(post_links__post__author=user, post_links__post__deleted_at__isnull=True)
+        Hashtag.objects.filter(
+            Q(post_links__post__author=user) | Q(post_links__post_id__in=liked),
+            post_links__post__deleted_at__isnull=True,
+        )
         .order_by()
         .values_list("name", flat=True)
         .distinct()[:100]

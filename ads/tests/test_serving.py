@@ -175,6 +175,17 @@ def test_interest_targeting_uses_hashtags_the_viewer_posted(launch, viewer, clie
     assert serve(client_for(UserFactory())) == []
 
 
+def test_interest_targeting_uses_hashtags_of_posts_the_viewer_liked(launch, viewer, client_for, creator):
+    from content.services.posts import post_create
+    from social.services.likes import like_create
+
+    post = post_create(author=creator, text="Best flat white in town #Coffee")
+    like_create(user=viewer, target=post)
+    launch(target_interests=["coffee"])
+    [ad] = serve(client_for(viewer))
+    assert ad["reason"] == "you're interested in #coffee"
+
+
 def test_premium_users_see_no_ads(launch, viewer, client_for, settings):
     launch()
     platform = UserFactory(username=settings.PAYMENTS_PLATFORM_USERNAME)
