@@ -7,11 +7,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import responses
 from django.conf import settings
 from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from payments.tests.conftest import card, stripe_api, stripe_on  # noqa: F401 - payments' Stripe fixtures
 from users.services import totp_confirm, totp_setup
 from users.tests.factories import UserFactory
 
@@ -181,3 +183,11 @@ def watch():
             )
 
     return run
+
+
+@pytest.fixture
+def stripe_http(stripe_on):  # noqa: F811 - the imported fixture, requested by name
+    """Stripe calls localstripe lacks (Connect accounts, transfers) answered at the HTTP boundary."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(stripe_on)
+        yield mock

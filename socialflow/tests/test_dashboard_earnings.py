@@ -4,7 +4,6 @@ own tests): balance, charts, onboarding, payouts, tiers and subscribers — only
 import datetime as dt
 
 import pytest
-import responses
 from django.utils import timezone
 
 from payments import ledger
@@ -12,7 +11,6 @@ from payments.models import Payout, Tier
 from payments.services.payouts import connect_account_sync
 from payments.services.subscriptions import subscription_create
 from payments.services.tiers import tier_create
-from payments.tests.conftest import card, stripe_api, stripe_on  # noqa: F401 - fixtures
 from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,20 +26,13 @@ ACCOUNT = {
 }
 
 
-@pytest.fixture
-def stripe_http(stripe_on):  # noqa: F811
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_passthru(stripe_on)
-        yield mock
-
-
 def earn(creator, gross, key, *, release=False):
     ledger.ledger_post_earning(external_key=key, creator=creator, gross=gross, currency="usd", source="tip")
     if release:
         ledger.ledger_release_matured(now=timezone.now() + dt.timedelta(days=8))
 
 
-def onboard(client, stripe_http, stripe_on, *, enabled: bool):  # noqa: F811
+def onboard(client, stripe_http, stripe_on, *, enabled: bool):
     stripe_http.post(f"{stripe_on}/v1/accounts", json=ACCOUNT)
     stripe_http.post(
         f"{stripe_on}/v1/account_links",
@@ -70,7 +61,7 @@ def test_balance_and_charts_show_the_creators_money(dashboard_client, creator, s
     assert "$45.00" not in other and "$18.00" not in other and 'data-value="6300"' not in other
 
 
-def test_onboarding_redirects_to_stripe_once_account_exists(dashboard_client, creator, stripe_http, stripe_on):  # noqa: F811
+def test_onboarding_redirects_to_stripe_once_account_exists(dashboard_client, creator, stripe_http, stripe_on):
     client = dashboard_client(creator)
     response = onboard(client, stripe_http, stripe_on, enabled=False)
     assert response.status_code == 302
@@ -89,7 +80,7 @@ def test_request_a_payout_through_the_payments_service(
     creator,
     stripe_http,
     stripe_on,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     client = dashboard_client(creator)
     onboard(client, stripe_http, stripe_on, enabled=True)
@@ -112,7 +103,7 @@ def test_request_a_payout_through_the_payments_service(
     assert '<span class="status status-paid">Paid</span>' in html
 
 
-def test_create_and_edit_a_tier_on_stripe(dashboard_client, creator, second_creator, stripe_on):  # noqa: F811
+def test_create_and_edit_a_tier_on_stripe(dashboard_client, creator, second_creator, stripe_on):
     client = dashboard_client(creator)
     page = client.get("/dashboard/tiers/").content.decode()
     assert '<label for="id_price">Monthly price' in page
@@ -160,7 +151,7 @@ def test_subscribers_are_listed_only_for_their_creator(
     second_creator,
     stripe_on,
     card,
-    django_assert_num_queries,  # noqa: F811
+    django_assert_num_queries,
 ):
     tier = tier_create(creator=creator, name="Fan club", price_amount=300, currency="usd")
     fans = [UserFactory(username=f"subfan{i}") for i in range(3)]
