@@ -219,3 +219,21 @@ def repost_delete(*, user, post_id) -> bool:
         return False
     _remove(repost)
     return True
+
+
+@transaction.atomic
+def post_restore(*, post_id) -> Post:
+    """Undo a soft delete (moderation); the counters and hashtag links it had come back with it."""
+    post = Post.all_objects.select_for_update().filter(pk=post_id, deleted_at__isnull=False).first()
+    if post is None:
+        raise NotFound("No such deleted post.")
+    if post.repost_of_id and Post.objects.filter(author_id=post.author_id, repost_of_id=post.repost_of_id).exists():
+        raise ValidationFailed("The author has reposted this post again since; nothing to restore.")
+    post.restore()
+    if post.published_at is not None:
+        if post.repost_of_id:
+            post_counter_add(post_id=post.repost_of_id, field="reposts_count", delta=1)
+        if post.quote_of_id:
+            post_counter_add(post_id=post.quote_of_id, field="quotes_count", delta=1)
+    post_hashtags_sync(post=post)
+    return post
