@@ -45,3 +45,10 @@ def data_export_build_task(self, export_id: str) -> None:
     from users.services import data_export_build
 
     data_export_build(export_id=export_id)
+
+
+@shared_task(acks_late=True)
+def auth_records_purge_task() -> int:
+    from users.services.sessions import auth_records_purge
+
+    return auth_records_purge()

@@ -187,3 +187,20 @@ def access_token_authenticate(raw: str) -> tuple[User, UserSession]:
         UserSession.objects.filter(pk=session.pk).update(last_used_at=now)
         session.last_used_at = now
     return user, session
+
+
+def auth_records_purge(*, older_than=None) -> int:
+    """Delete what can no longer be used: ended sessions, spent or expired one-time tokens and
+    second-factor challenges (kept `older_than`, default 30 days, for the sessions page and support)."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from users.models import MfaChallenge, OneTimeToken
+
+    cutoff = timezone.now() - (older_than or timedelta(days=30))
+    now = timezone.now()
+    removed = UserSession.objects.filter(Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)).delete()[0]
+    removed += OneTimeToken.objects.filter(expires_at__lt=now).delete()[0]
+    removed += MfaChallenge.objects.filter(expires_at__lt=now).delete()[0]
+    return removed

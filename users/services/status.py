@@ -43,9 +43,12 @@ def _transition(user: User, to: str, *, by: User | None, reason: str, **fields) 
         raise Conflict(f"An account that is {locked.status} cannot become {to}.", code="invalid_transition")
     before = locked.status
     locked.status = to
+    # Django's own switch follows the status, so the dashboard's cookie sessions (ModelBackend,
+    # DRF SessionAuthentication) drop a suspended, banned or deactivated account too.
+    locked.is_active = to in User.SIGN_IN_STATUSES
     for name, value in fields.items():
         setattr(locked, name, value)
-    locked.save(update_fields=["status", *fields.keys(), "updated_at"])
+    locked.save(update_fields=["status", "is_active", *fields.keys(), "updated_at"])
     data = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items() if v is not None}
     account_event_record(
         user=locked, kind=AccountEvent.Kind.STATUS, actor=by, from_value=before, to_value=to, reason=reason, data=data
@@ -53,7 +56,7 @@ def _transition(user: User, to: str, *, by: User | None, reason: str, **fields) 
     if to in (S.SUSPENDED, S.BANNED, S.DEACTIVATED):
         sessions_revoke_all(user=locked, reason=UserSession.RevokeReason.STATUS_CHANGED)
     # Callers keep using their instance: bring it up to date.
-    user.status = locked.status
+    user.status, user.is_active = locked.status, locked.is_active
     for name in fields:
         setattr(user, name, getattr(locked, name))
     return user

@@ -118,3 +118,18 @@ def test_export_providers_from_other_apps(login, user, settings, commit):
 
 def sample_provider(user):
     return "posts", [{"title": f"hello from {user.username}"}]
+
+
+def test_purge_removes_only_dead_auth_records(login, user):
+    from users.models import MfaChallenge, OneTimeToken
+    from users.tasks import auth_records_purge_task
+
+    client, body = login(user)
+    old, _ = login(user, ua="old-phone")
+    old.post("/api/v1/auth/logout-all")
+    client, body = login(user)
+    UserSession.objects.filter(user_agent="old-phone").update(revoked_at=timezone.now() - timedelta(days=31))
+    OneTimeToken.objects.create(user=user, purpose="password_reset", token_hash="x" * 64, expires_at=timezone.now())
+    MfaChallenge.objects.create(user=user, token_hash="y" * 64, expires_at=timezone.now() - timedelta(minutes=1))
+    assert auth_records_purge_task.delay().get() == 3
+    assert client.get(ME).status_code == 200

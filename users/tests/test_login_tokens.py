@@ -229,3 +229,23 @@ def test_argon2_parameters_are_owasp():
 
     argon = get_hashers_by_algorithm()["argon2"]
     assert (argon.time_cost, argon.memory_cost, argon.parallelism) == (2, 19456, 1)
+
+
+def test_new_device_login_sends_security_email(login, user, commit, outbox):
+    with commit():
+        login(user, ua="phone/1")  # first login: no alert
+        login(user, ua="phone/1")  # known device: no alert
+        login(user, ua="strange-browser/9")
+    assert [m.subject for m in outbox] == ["New sign-in to your SocialFlow account"]
+    assert "strange-browser/9" in outbox[0].body
+
+
+def test_sanctions_switch_off_django_is_active_for_the_dashboard(user, moderator):
+    from users.services import user_unban
+
+    user_ban(user=user, by=moderator, reason="x")
+    user.refresh_from_db()
+    assert user.is_active is False
+    user_unban(user=user, by=moderator, reason="appeal")
+    user.refresh_from_db()
+    assert user.is_active is True
