@@ -435,10 +435,10 @@ CELERY_BEAT_SCHEDULE["users-purge-auth-records"] = {
     "task": "users.tasks.auth_records_purge_task",
     "schedule": timedelta(hours=6),
 }
-FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
-FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
 
 # --- notifications --------------------------------------------------------------------------------
+FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
 VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
 VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
 VAPID_CLAIM_EMAIL = env.str("VAPID_CLAIM_EMAIL", default="mailto:ops@socialflow.local")
