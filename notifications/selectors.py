@@ -2,8 +2,8 @@
 
 import uuid
 
-from django.db.models import Count, F, Max, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import CharField, Count, F, Max, Q, Window
+from django.db.models.functions import Cast, RowNumber
 
 from core.exceptions import NotFound
 from notifications.catalogue import NotificationType, spec_for
@@ -47,7 +47,8 @@ def notification_group_list(*, viewer, type_: str | None = None, unread: bool | 
         .order_by()
         .values("group_key")
         .annotate(
-            latest_id=Max("id"),
+            # PostgreSQL has no max(uuid); the text form of a UUIDv7 sorts the same way as the id.
+            latest_id=Max(Cast("id", output_field=CharField())),
             count=Count("id"),
             unread_count=Count("id", filter=Q(read_at__isnull=True)),
         )
@@ -71,9 +72,8 @@ def notification_groups_expand(*, viewer, rows: list[dict]) -> list[dict]:
     """Attach to each group row its latest notification, latest actors and display text (two queries)."""
     if not rows:
         return []
-    latest = {
-        n.pk: n for n in Notification.objects.filter(pk__in=[r["latest_id"] for r in rows]).select_related("actor")
-    }
+    latest_ids = {r["group_key"]: uuid.UUID(r["latest_id"]) for r in rows}
+    latest = {n.pk: n for n in Notification.objects.filter(pk__in=latest_ids.values()).select_related("actor")}
     ranked = (
         Notification.objects.filter(
             recipient=viewer, box=Notification.Box.INBOX, group_key__in=[r["group_key"] for r in rows]
@@ -91,7 +91,7 @@ def notification_groups_expand(*, viewer, rows: list[dict]) -> list[dict]:
             group.append(n.actor)
     out = []
     for r in rows:
-        n = latest[r["latest_id"]]
+        n = latest[latest_ids[r["group_key"]]]
         actors = actors_by_group.get(r["group_key"], [])
         out.append(
             {

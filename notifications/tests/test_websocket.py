@@ -23,6 +23,16 @@ application = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocke
 ORIGIN = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
 
 
+@pytest.fixture(autouse=True)
+async def _close_thread_connections():
+    """Consumers' DB calls run in a worker thread whose connection (CONN_MAX_AGE on PostgreSQL) would
+    otherwise outlive the test and block dropping the test database."""
+    yield
+    from django.db import connections
+
+    await database_sync_to_async(connections.close_all)()
+
+
 def _access_token(user) -> str:
     from users.services.sessions import session_start
 
@@ -47,7 +57,7 @@ async def _signed_in(user):
     return comm, await _recv(comm)
 
 
-def test_runs_on_the_configured_layer():
+async def test_runs_on_the_configured_layer():
     expected = "channels_redis" if settings.REDIS_URL else "channels.layers"
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith(expected)
 
