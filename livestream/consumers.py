@@ -11,7 +11,8 @@ A signed-in session (cookie) joins on connect. Otherwise the socket is accepted 
 or `join` message for AUTH_TIMEOUT seconds. A viewer who may not watch the stream is refused: the
 handshake is rejected (session user) or the socket is closed with 4403 after an error frame; an unknown
 or hidden stream closes with 4404. Text frames over LIVE_WS_MAX_MESSAGE_BYTES close the socket with
-1009; daphne itself drops frames over its `--websocket_max_message_size` (1 MiB default) before we see them.
+4009 (1009 is reserved to the server); daphne itself closes with 1009 on frames over its
+`--websocket_max_message_size` (1 MiB default) before the application sees a byte of them.
 """
 
 import asyncio
@@ -34,7 +35,8 @@ from users.ws_auth import authenticate_access_token
 logger = logging.getLogger("socialflow.livestream.ws")
 
 AUTH_TIMEOUT = 10
-CLOSE_TOO_BIG = 1009
+# 1009 ("message too big") is reserved for the server itself: daphne/autobahn refuse it from an app.
+CLOSE_TOO_BIG = 4009
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_PROTOCOL = 4400

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.test import Client
 
 from livestream import services
@@ -206,7 +207,22 @@ async def test_oversized_frame_closes_socket(live_stream, user, chat_client):
         out = await ana.comm.receive_output(timeout=2)
         if out["type"] == "websocket.close":
             break
-    assert out["code"] == 1009
+    assert out["code"] == 4009
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs the Redis channel layer")
+async def test_idle_socket_survives_the_layers_blocking_pop(live_stream, user, chat_client):
+    """channels_redis blocks 5 s in BZPOPMIN; the Redis read timeout must be longer or idle sockets die."""
+    ana, ben = chat_client(live_stream.pk), chat_client(live_stream.pk)
+    await ana.join(user)
+    await ben.join()
+    await asyncio.sleep(7)
+    await ana.send({"type": "chat", "body": "still here?"})
+    assert (await ben.recv_type("chat"))["message"]["body"] == "still here?"
+    await ana.close()
+    await ben.close()
 
 
 async def test_presence_counts_and_heartbeats(live_stream, user, other_user, chat_client, settings):

@@ -1,0 +1,358 @@
+"""Live chat fan-out under load: N websocket clients in one stream through real daphne + Redis + PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_livestream_bench \
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/chat_fanout.py --clients 500 --rate 10 --duration 60
+
+Phases, with the same connected clients:
+1. app:   `--senders` signed-in clients send chat messages over their sockets (together `--rate` msg/s),
+          each going through the consumer, chat_message_send (validation, rate limit, DB write) and
+          broadcast-after-commit, out to every client.
+2. floor: the bench injects the same rate straight into the stream's group with channels_redis
+          `group_send` (no consumer-side work before the fan-out): the ceiling the layer + daphne give.
+Every receiving client records each message's sequence number and latency (send → receive, one clock:
+all on loopback). Reported: deliveries/s, latency p50/p95/p99, lost and duplicated deliveries, daphne
+RSS per connection, and what happens to a 100 KiB frame (our 64 KiB cap) and a 20 MiB frame (daphne's).
+Bounded: every wait has a timeout; the daphne child is always terminated. Not part of the test suite.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+# --- receiving clients (run in worker processes so the bench's own parsing is not the bottleneck) ------
+
+
+async def _client(url, stats, ready, stop_evt, errors):
+    import aiohttp
+
+    seen = {"A": {}, "F": {}}
+    lat = {"A": [], "F": []}
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(url, origin="http://127.0.0.1", heartbeat=None, timeout=30) as ws,
+        ):
+            await ws.send_str(json.dumps({"type": "join"}))
+            ready.append(1)
+            while not stop_evt.is_set():
+                try:
+                    msg = await asyncio.wait_for(ws.receive(), timeout=0.5)
+                except TimeoutError:
+                    continue
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    errors.append(f"closed: {msg.type} {msg.data}")
+                    break
+                now = time.time()
+                data = json.loads(msg.data)
+                if data.get("type") != "chat":
+                    continue
+                phase, seq, sent = data["message"]["body"].split(" ")
+                seen[phase][int(seq)] = seen[phase].get(int(seq), 0) + 1
+                lat[phase].append(now - float(sent))
+    except Exception as exc:
+        errors.append(repr(exc))
+    stats.append((seen, lat))
+
+
+def worker(url, n, ready_q, go_stop, result_q):
+    async def main():
+        stats, ready, errors = [], [], []
+        stop_evt = asyncio.Event()
+        tasks = []
+        for i in range(n):
+            tasks.append(asyncio.create_task(_client(url, stats, ready, stop_evt, errors)))
+            if i % 25 == 24:
+                await asyncio.sleep(0.2)  # connect in waves, as real audiences arrive
+        deadline = time.monotonic() + 120
+        while len(ready) + len(errors) < n and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        ready_q.put(len(ready))
+        while not go_stop.is_set():
+            await asyncio.sleep(0.2)
+        stop_evt.set()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), timeout=30)
+        # Aggregate here: counts per sequence number per phase, and all latencies.
+        out = {"errors": errors[:20], "error_count": len(errors), "clients": len(stats)}
+        for phase in ("A", "F"):
+            out[phase] = {
+                "per_client_seen": [seen[phase] for seen, _ in stats],
+                "latencies": [x for _, lat in stats for x in lat[phase]],
+            }
+        result_q.put(out)
+
+    asyncio.run(main())
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def setup_django(env):
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def prepare_data(senders: int):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from livestream import services
+    from livestream.models import Stream
+    from users.models import User
+    from users.services.sessions import session_start
+
+    call_command("migrate", verbosity=0, interactive=False)
+    host = User.objects.filter(username="bench_host").first() or User.objects.create_user(
+        "bench_host@example.com", "bench_host", "x" * 12, status="active", email_verified_at=timezone.now()
+    )
+    Stream.objects.filter(host=host, status="live").update(status="ended", ended_at=timezone.now())
+    stream, _ = services.stream_create(host=host, title=f"bench {int(time.time())}")
+    stream = services.stream_start(stream=stream, actor=host)
+    tokens = []
+    for i in range(senders):
+        name = f"bench_sender{i}"
+        user = User.objects.filter(username=name).first() or User.objects.create_user(
+            f"{name}@example.com", name, "x" * 12, status="active", email_verified_at=timezone.now()
+        )
+        tokens.append(session_start(user=user)[1]["access"])
+    return stream.pk, tokens
+
+
+async def run_senders(url, tokens, rate, duration, t0_holder):
+    """len(tokens) signed-in clients; together `rate` messages/s for `duration` seconds."""
+    import aiohttp
+
+    per_sender_interval = len(tokens) / rate
+    seq_counter = iter(range(10**9))
+    refused = []
+
+    async def sender(i, token, session):
+        async with session.ws_connect(url, origin="http://127.0.0.1", timeout=30) as ws:
+            await ws.send_str(json.dumps({"type": "auth", "token": token}))
+            await asyncio.sleep(1 + i * per_sender_interval / len(tokens))
+            start = time.monotonic()
+            n = 0
+            while time.monotonic() - start < duration:
+                seq = next(seq_counter)
+                await ws.send_str(json.dumps({"type": "chat", "body": f"A {seq} {time.time():.6f}"}))
+                n += 1
+                await asyncio.sleep(max(0, start + n * per_sender_interval - time.monotonic()))
+                while True:  # drain our own socket so it never backs up
+                    try:
+                        msg = await asyncio.wait_for(ws.receive(), timeout=0.001)
+                    except TimeoutError:
+                        break
+                    if msg.type == aiohttp.WSMsgType.TEXT and json.loads(msg.data).get("type") == "error":
+                        refused.append(json.loads(msg.data))
+
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(*(sender(i, t, session) for i, t in enumerate(tokens)))
+    return next(seq_counter), refused
+
+
+async def run_floor(stream_id, rate, duration):
+    from channels.layers import get_channel_layer
+
+    from livestream.realtime import stream_group
+
+    layer = get_channel_layer()
+    group = stream_group(stream_id)
+    start = time.monotonic()
+    seq = 0
+    while time.monotonic() - start < duration:
+        body = f"F {seq} {time.time():.6f}"
+        await layer.group_send(
+            group, {"type": "chat.event", "payload": {"type": "chat", "message": {"body": body, "user": None}}}
+        )
+        seq += 1
+        await asyncio.sleep(max(0, start + seq / rate - time.monotonic()))
+    return seq
+
+
+async def oversize_checks(base_url):
+    import aiohttp
+
+    results = {}
+    for label, size in (("100KiB", 100 * 1024), ("20MiB", 20 * 1024 * 1024)):
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.ws_connect(base_url, origin="http://127.0.0.1", timeout=30, max_msg_size=0) as ws,
+            ):
+                await ws.send_str(json.dumps({"type": "join"}))
+                await ws.send_str("x" * size)
+                t = time.monotonic()
+                while True:
+                    msg = await asyncio.wait_for(ws.receive(), timeout=15)
+                    if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                        results[label] = {
+                            "closed": True,
+                            "code": ws.close_code,
+                            "seconds": round(time.monotonic() - t, 3),
+                        }
+                        break
+        except Exception as exc:
+            results[label] = {"closed": True, "error": repr(exc)}
+    return results
+
+
+def summarise(phase, sent, outs):
+    per_client = [seen for out in outs for seen in out[phase]["per_client_seen"]]
+    latencies = [x for out in outs for x in out[phase]["latencies"]]
+    expected = sent * len(per_client)
+    delivered = sum(sum(seen.values()) for seen in per_client)
+    unique = sum(len(seen) for seen in per_client)
+    dupes = delivered - unique
+    lost = expected - unique
+    return {
+        "messages_sent": sent,
+        "clients": len(per_client),
+        "deliveries_expected": expected,
+        "deliveries": delivered,
+        "lost": lost,
+        "duplicates": dupes,
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50) * 1000, 1) if latencies else None,
+            "p95": round(percentile(latencies, 95) * 1000, 1) if latencies else None,
+            "p99": round(percentile(latencies, 99) * 1000, 1) if latencies else None,
+            "max": round(max(latencies) * 1000, 1) if latencies else None,
+            "mean": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
+        },
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--senders", type=int, default=10)
+    parser.add_argument("--rate", type=float, default=10.0, help="messages per second into the room")
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--procs", type=int, default=2, help="client worker processes")
+    parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--out", help="write the JSON result here too")
+    args = parser.parse_args()
+
+    db_url = os.environ.get("DATABASE_URL")
+    redis_url = os.environ.get("REDIS_URL")
+    if not db_url or not redis_url:
+        sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench measures the real components")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "socialflow.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "FIELD_ENCRYPTION_KEY": "bench-field-key",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_ALWAYS_EAGER": "1",  # no worker here: the live notification fan-out runs inline
+        "LIVE_CHAT_BURST": "5",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+    }
+    setup_django(env)
+    stream_id, tokens = prepare_data(args.senders)
+    port = free_port()
+    daphne = subprocess.Popen(
+        [str(Path(sys.executable).with_name("daphne")), "-b", "127.0.0.1", "-p", str(port), "socialflow.asgi:application"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=open("/tmp/chat_fanout_daphne.log", "w"),  # noqa: SIM115
+    )  # fmt: skip
+    result = {"args": vars(args), "cpus": os.cpu_count()}
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        time.sleep(1)
+        url = f"http://127.0.0.1:{port}/ws/streams/{stream_id}/chat/"
+        rss_idle = rss_kib(daphne.pid)
+
+        ctx = mp.get_context("spawn")
+        ready_q, result_q, go_stop = ctx.Queue(), ctx.Queue(), ctx.Event()
+        per_proc = [args.clients // args.procs + (1 if i < args.clients % args.procs else 0) for i in range(args.procs)]
+        procs = [ctx.Process(target=worker, args=(url, n, ready_q, go_stop, result_q)) for n in per_proc]
+        t_connect = time.monotonic()
+        for p in procs:
+            p.start()
+        connected = sum(ready_q.get(timeout=180) for _ in procs)
+        result["connect_seconds"] = round(time.monotonic() - t_connect, 2)
+        result["connected"] = connected
+        time.sleep(2)
+        rss_connected = rss_kib(daphne.pid)
+        result["daphne_rss_mib"] = {"idle": round(rss_idle / 1024, 1), "connected": round(rss_connected / 1024, 1)}
+        result["rss_per_connection_kib"] = round((rss_connected - rss_idle) / max(1, connected), 1)
+
+        t = time.monotonic()
+        sent_app, refused = asyncio.run(run_senders(url, tokens, args.rate, args.duration, None))
+        result["app_wall_seconds"] = round(time.monotonic() - t, 1)
+        result["app_refused"] = len(refused)
+        time.sleep(5)  # drain
+        sent_floor = 0
+        if not args.skip_floor:
+            t = time.monotonic()
+            sent_floor = asyncio.run(run_floor(stream_id, args.rate, args.duration))
+            result["floor_wall_seconds"] = round(time.monotonic() - t, 1)
+            time.sleep(5)
+        result["daphne_rss_mib"]["after"] = round(rss_kib(daphne.pid) / 1024, 1)
+        go_stop.set()
+        outs = [result_q.get(timeout=120) for _ in procs]
+        for p in procs:
+            p.join(timeout=30)
+        result["client_errors"] = sum(o["error_count"] for o in outs)
+        result["client_error_samples"] = [e for o in outs for e in o["errors"]][:5]
+        result["app"] = summarise("A", sent_app, outs)
+        result["app"]["deliveries_per_second"] = round(result["app"]["deliveries"] / args.duration, 1)
+        if not args.skip_floor:
+            result["floor"] = summarise("F", sent_floor, outs)
+            result["floor"]["deliveries_per_second"] = round(result["floor"]["deliveries"] / args.duration, 1)
+        result["oversize_frames"] = asyncio.run(oversize_checks(url))
+    finally:
+        daphne.send_signal(signal.SIGTERM)
+        try:
+            daphne.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            daphne.kill()
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text)
+
+
+if __name__ == "__main__":
+    main()
