@@ -153,7 +153,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [env.str("CHANNEL_LAYER_URL", default=REDIS_URL)],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s channels_redis blocks
+                # in BZPOPMIN: an idle socket's receive then dies with TimeoutError (close 1011). Reads get
+                # more room than the blocking pop; connects still fail fast.
+                "hosts": [
+                    {
+                        "address": env.str("CHANNEL_LAYER_URL", default=REDIS_URL),
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                    }
+                ],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi"),
                 "capacity": 1500,
                 "expiry": 30,
