@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 
+from core.exceptions import ApplicationError
 from payments import models, services
+from payments.services.tips import tip_refund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,6 +61,21 @@ class TipAdmin(ReadOnlyAdmin):
     list_filter = ["status", "currency", "target_type"]
     search_fields = ["fan__username", "creator__username", "stripe_payment_intent_id", "stripe_charge_id"]
     list_select_related = ["fan", "creator"]
+    actions = ["refund_in_full"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    @admin.action(description="Refund in full at Stripe (the ledger follows the refund webhook)")
+    def refund_in_full(self, request, queryset):
+        done = 0
+        for tip in queryset.filter(status=models.Tip.Status.SUCCEEDED):
+            try:
+                tip_refund(tip=tip)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{tip}: {exc.detail}", messages.ERROR)
+        self.message_user(request, f"Refund requested for {done} tips.", messages.SUCCESS)
 
 
 @admin.register(models.AdvertiserFunding)

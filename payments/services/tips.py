@@ -157,3 +157,20 @@ def charge_fee(charge_id: str) -> int:
     if not txn_id:
         return 0
     return int(gateway.balance_transaction_retrieve(balance_transaction=txn_id).get("fee") or 0)
+
+
+def tip_refund(*, tip: Tip, amount: int | None = None) -> dict:
+    """Refund a succeeded tip at Stripe (all of it, or `amount` minor units). The ledger reverses it when
+    Stripe's refund webhook arrives, like any refund made from the Stripe dashboard."""
+    if tip.status != Tip.Status.SUCCEEDED or not tip.stripe_charge_id:
+        raise ValidationFailed("Only a succeeded tip can be refunded.")
+    if amount is not None and not 0 < amount <= tip.amount:
+        raise ValidationFailed(errors={"amount": ["Between 1 and the tip's amount."]})
+    refunded = JournalEntry.objects.filter(
+        related__external_key=f"earning:{tip.stripe_charge_id}", kind=JournalEntry.Kind.REFUND
+    ).count()
+    return gateway.refund_create(
+        charge=tip.stripe_charge_id,
+        amount=amount,
+        idempotency_key=f"tip-refund:{tip.pk}:{refunded}:{amount or 'full'}",
+    )

@@ -202,3 +202,30 @@ def test_dispute_reverses_then_won_restores(stripe_on, user, creator, client_for
     assert ledger.creator_balances(user=creator, currency="usd")["pending"] == 450
     fees = ledger.account_balance(ledger.ledger_account(kind="stripe_fees", currency="usd"))
     assert fees == 1500  # Stripe keeps the dispute fee
+
+
+def test_admin_refund_then_webhook_reverses_ledger(
+    stripe_on, user, creator, moderator, client_for, card, deliver, client
+):
+    tip = Tip.objects.get(pk=_tip(client_for, user, creator, card).json()["tip"]["id"])
+    _succeed(deliver, tip)
+    moderator.is_superuser = True
+    moderator.save()
+    client.force_login(moderator)
+    response = client.post(
+        "/admin/payments/tip/", {"action": "refund_in_full", "_selected_action": [str(tip.pk)]}, follow=True
+    )
+    assert response.status_code == 200
+    assert ledger.creator_balances(user=creator, currency="usd")["pending"] == 450  # not until Stripe says so
+    tip.refresh_from_db()
+    deliver(make_event("charge.refunded", {"id": tip.stripe_charge_id, "object": "charge"}))
+    assert ledger.creator_balances(user=creator, currency="usd")["pending"] == 0
+
+
+def test_customer_is_created_once_per_user(stripe_on, user, creator, client_for, card):
+    from payments.models import StripeCustomer
+
+    _tip(client_for, user, creator, card, key="a")
+    _tip(client_for, user, creator, card, key="b")
+    assert StripeCustomer.objects.filter(user=user).count() == 1
+    assert Tip.objects.filter(fan=user).values("stripe_payment_intent_id").distinct().count() == 2
