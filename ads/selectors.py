@@ -1,14 +1,17 @@
 """Reads of the ads app: the advertiser's own objects (others' are 404) and ad serving."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from ads.models import Advertiser, Campaign, Creative
 from ads.serving.choose import ServedAd, choose_ads
 from ads.serving.context import creator_for_context
-from ads.viewer_profile import viewer_profile_for_request
+from ads.serving.index import VERSION_KEY
+from ads.viewer_profile import interests_cache_key, viewer_profile_for_request
 from content.models import Post
 from core.exceptions import NotFound
+from payments.ledger import advertiser_balance
 
 
 def advertiser_get_for_user(*, user) -> Advertiser:
@@ -16,6 +19,11 @@ def advertiser_get_for_user(*, user) -> Advertiser:
     if advertiser is None:
         raise NotFound("You have no advertiser account yet.")
     return advertiser
+
+
+def advertiser_balance_minor(*, advertiser: Advertiser) -> int:
+    """The prepaid balance in the advertiser's currency (funded through payments)."""
+    return advertiser_balance(user=advertiser.user).get(advertiser.currency, 0)
 
 
 def campaign_list_for_advertiser(*, viewer):
@@ -53,10 +61,16 @@ def ads_for_viewer(*, viewer, placement: str, count: int, user_agent: str = "", 
                    context: str = "") -> list[ServedAd]:  # fmt: skip
     """Ads to show this viewer now (empty for ad-free premium users), each with a signed token."""
     creator = creator_for_context(viewer=viewer, context=context, placement=placement)
-    profile = viewer_profile_for_request(user=viewer, user_agent=user_agent, remote_addr=remote_addr)
-    return choose_ads(
-        profile=profile, placement=placement, count=count, creator_id=creator.pk if creator is not None else None
+    # One cache round trip for the index version and the viewer's interests.
+    keys = [VERSION_KEY] + ([interests_cache_key(viewer)] if viewer is not None else [])
+    prefetched = cache.get_many(keys)
+    profile = viewer_profile_for_request(
+        user=viewer, user_agent=user_agent, remote_addr=remote_addr, prefetched=prefetched
     )
+    return choose_ads(
+        profile=profile, placement=placement, count=count, creator_id=creator.pk if creator is not None else None,
+        index_version=prefetched.get(VERSION_KEY),
+    )  # fmt: skip
 
 
 def served_ad_payload(ad: ServedAd) -> dict:

@@ -60,9 +60,13 @@ class ViewerProfile:
         return self.user is not None
 
 
-def _interests(user) -> frozenset:
-    key = f"ads:interests:{user.pk}"
-    cached = cache.get(key)
+def interests_cache_key(user) -> str:
+    return f"ads:interests:{user.pk}"
+
+
+def _interests(user, prefetched: dict | None = None) -> frozenset:
+    key = interests_cache_key(user)
+    cached = prefetched.get(key) if prefetched is not None else cache.get(key)
     if cached is not None:
         return cached
     # Hashtags of the viewer's own posts and of the last posts they liked: one indexed query, cached.
@@ -81,8 +85,9 @@ def _interests(user) -> frozenset:
 
 
 def viewer_profile_for_request(
-    *, user, user_agent: str, remote_addr: str, with_interests: bool = True
+    *, user, user_agent: str, remote_addr: str, prefetched: dict | None = None
 ) -> ViewerProfile:
+    """`prefetched`: cache values the caller already read in one round trip (see ads.selectors)."""
     ua = user_agent or ""
     device = device_from_user_agent(ua)
     if user is None or not getattr(user, "is_authenticated", False):
@@ -95,5 +100,5 @@ def viewer_profile_for_request(
         language=(user.language or "").lower().split("-")[0],
         age=age_on(user.birth_date, timezone.now().date()),
         device=device,
-        interests=_interests(user) if with_interests else frozenset(),
+        interests=_interests(user, prefetched),
     )

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from rest_framework import serializers
 
 from ads.models import AdImpression, Advertiser, Campaign, Creative
@@ -19,14 +20,19 @@ class AdvertiserInputSerializer(serializers.Serializer):
     billing_address = serializers.CharField(max_length=500)
     billing_country = serializers.RegexField(r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2")
     vat_id = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    currency = serializers.ChoiceField(choices=["usd", "eur", "gbp"], required=False)
+    currency = serializers.ChoiceField(choices=settings.SUPPORTED_CURRENCIES, required=False)
 
 
 class AdvertiserOutputSerializer(serializers.ModelSerializer):
+    balance = serializers.SerializerMethodField(help_text="Prepaid balance in minor units of `currency`.")
+
     class Meta:
         model = Advertiser
         fields = ["id", "company_name", "billing_email", "billing_address", "billing_country", "vat_id",
-                  "currency", "status", "created_at"]  # fmt: skip
+                  "currency", "status", "balance", "created_at"]  # fmt: skip
+
+    def get_balance(self, obj) -> int:
+        return self.context.get("balance", 0)
 
 
 class CampaignInputSerializer(serializers.Serializer):

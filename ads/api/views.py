@@ -47,7 +47,8 @@ class AdvertiserViewSet(GenericViewSet):
     @extend_schema(responses=AdvertiserOutputSerializer)
     def retrieve(self, request):
         advertiser = selectors.advertiser_get_for_user(user=request.user)
-        return Response(AdvertiserOutputSerializer(advertiser).data)
+        balance = selectors.advertiser_balance_minor(advertiser=advertiser)
+        return Response(AdvertiserOutputSerializer(advertiser, context={"balance": balance}).data)
 
     @extend_schema(request=AdvertiserInputSerializer, responses={201: AdvertiserOutputSerializer})
     @idempotent

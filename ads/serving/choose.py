@@ -88,7 +88,9 @@ def _impressions_today(profile: ViewerProfile, now) -> dict[str, int]:
     return {str(r["campaign_id"]): r["n"] for r in rows}
 
 
-def choose_ads(*, profile: ViewerProfile, placement: str, count: int, creator_id=None) -> list[ServedAd]:
+def choose_ads(
+    *, profile: ViewerProfile, placement: str, count: int, creator_id=None, index_version: str | None = None
+) -> list[ServedAd]:
     if count <= 0:
         return []
     if profile.user is not None and user_has_premium(user=profile.user):
@@ -119,7 +121,7 @@ def choose_ads(*, profile: ViewerProfile, placement: str, count: int, creator_id
             chosen.append(ServedAd(candidate=c, token=token.dumps(), reason=reason_for(c, profile)))
         batch.clear()
 
-    for scanned, c in enumerate(index_candidates(placement)):
+    for scanned, c in enumerate(index_candidates(placement, version=index_version)):
         if len(chosen) >= count or scanned >= MAX_SCAN:
             break
         if c.campaign_id in seen_campaigns or not (c.start_ts <= ts < c.end_ts):

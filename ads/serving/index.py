@@ -177,8 +177,8 @@ class _Snapshot:
 _snapshot = _Snapshot()
 
 
-def _current_version() -> str:
-    version = cache.get(VERSION_KEY)
+def _current_version(known: str | None = None) -> str:
+    version = known or cache.get(VERSION_KEY)
     if version is None:
         # Cache emptied (restart, eviction, a test): start a new generation so every process rebuilds.
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
@@ -205,7 +205,7 @@ def _rebuild_in_background(snap: _Snapshot, version: str) -> None:
     threading.Thread(target=run, name="ads-index-refresh", daemon=True).start()
 
 
-def index_candidates(placement: str) -> list[Candidate]:
+def index_candidates(placement: str, *, version: str | None = None) -> list[Candidate]:
     """The ranked candidates for a placement, rebuilding this process's snapshot when needed.
 
     A new version (something changed: an approval, a pause, a spent budget) is rebuilt before this
@@ -213,7 +213,7 @@ def index_candidates(placement: str) -> list[Candidate]:
     snapshot meanwhile. A snapshot that is merely old (CTR estimates, dates) is refreshed by a
     background thread while requests keep using it, so no request pays for a periodic refresh.
     """
-    version = _current_version()
+    version = _current_version(version)
     snap = _snapshot
     if snap.version != version:
         if snap.lock.acquire(blocking=snap.version is None):

@@ -30,7 +30,8 @@ def test_a_verified_user_becomes_an_advertiser(client_for, user):
     )
     assert response.status_code == 201, response.content
     assert response.json()["billing_country"] == "PT"
-    assert client_for(user).get("/api/v1/ads/advertiser").json()["company_name"] == "Ana Climbs"
+    mine = client_for(user).get("/api/v1/ads/advertiser").json()
+    assert (mine["company_name"], mine["currency"], mine["balance"]) == ("Ana Climbs", "eur", 0)
     again = client_for(user).post(
         "/api/v1/ads/advertiser",
         {"company_name": "Again", "billing_email": "b@a.example", "billing_address": "x", "billing_country": "PT"},
