@@ -444,6 +444,9 @@ CELERY_BEAT_SCHEDULE["users-purge-auth-records"] = {
     "task": "users.tasks.auth_records_purge_task",
     "schedule": timedelta(hours=6),
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {"UserStatusEnum": "users.models.User.Status", "UserRoleEnum": "users.models.User.Role"}
+)
 
 # --- notifications --------------------------------------------------------------------------------
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
