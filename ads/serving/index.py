@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ads.models import Advertiser, Campaign, Creative
@@ -113,6 +114,15 @@ def build_index(*, now=None) -> dict[str, list[Candidate]]:
             campaign__status=Campaign.Status.ACTIVE,
             campaign__end_at__gt=now,
             campaign__advertiser__status=Advertiser.Status.ACTIVE,
+        )
+        # A promoted post that was deleted or is no longer public stops serving (within one refresh).
+        .exclude(
+            Q(format=Creative.Format.PROMOTED_POST)
+            & (
+                Q(promoted_post__isnull=True)
+                | Q(promoted_post__deleted_at__isnull=False)
+                | ~Q(promoted_post__visibility="public")
+            )
         )
         .order_by()
         .values_list(*_COLUMNS)

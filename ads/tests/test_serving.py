@@ -280,3 +280,19 @@ def test_serve_query_count_does_not_grow_with_campaigns(launch, viewer, client_f
     serve(client)
     with django_assert_max_num_queries(5):
         assert len(serve(client, count=5)) == 5
+
+
+def test_a_promoted_post_serves_while_it_stays_public(launch, viewer, client_for, user):
+    from content.services.posts import post_create
+
+    post = post_create(author=user, text="Our new shoe")
+    launch(creative={"format": "promoted_post", "promoted_post": post, "headline": ""})
+    [ad] = serve(client_for(viewer))
+    assert (ad["format"], ad["promoted_post_id"]) == ("promoted_post", str(post.pk))
+    post.soft_delete()
+    from django.core.cache import cache
+
+    from ads.serving.index import VERSION_KEY
+
+    cache.delete(VERSION_KEY)  # as the periodic refresh would
+    assert serve(client_for(viewer)) == []
