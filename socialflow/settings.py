@@ -351,6 +351,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SocialFlow <no-reply
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# The dashboard's TOTP step runs as an allauth login stage: no session is signed in before it.
+ACCOUNT_ADAPTER = "socialflow.dashboard.login_stage.AccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "google": {
         "APPS": [

@@ -72,16 +72,16 @@ def test_csrf_is_enforced_on_the_login_form(creator):
     assert response.status_code == 302
 
 
-def test_second_factor_is_required_when_a_device_is_confirmed(client, creator, totp_device):
+def test_second_factor_is_a_login_stage_nothing_opens_before_it(client, creator, totp_device):
     device = totp_device(creator)
     response = sign_in(client, "cora", next_url="/dashboard/?days=7")
-    assert response.status_code == 302
-    # Every dashboard page now sends the session to the TOTP step, keeping where it was going.
-    page = client.get("/dashboard/?days=7")
-    assert page.status_code == 302
-    assert page["Location"] == "/dashboard/verify/?next=%2Fdashboard%2F%3Fdays%3D7"
+    assert response.status_code == 302 and response["Location"] == "/dashboard/verify/"
+    # The password alone signs nobody in: no dashboard, no session-authenticated API.
+    assert "_auth_user_id" not in client.session
+    assert client.get("/dashboard/?days=7")["Location"] == "/accounts/login/?next=/dashboard/%3Fdays%3D7"
+    assert client.get("/api/v1/users/me").status_code == 401
 
-    step = client.get(page["Location"])
+    step = client.get("/dashboard/verify/")
     assert step.status_code == 200
     assert '<label for="id_code">Code' in step.content.decode()
 
@@ -89,15 +89,15 @@ def test_second_factor_is_required_when_a_device_is_confirmed(client, creator, t
     wrong = client.post("/dashboard/verify/", {"code": "000000" if right != "000000" else "111111"})
     assert wrong.status_code == 400
     assert "That code is not valid." in wrong.content.decode()
-    assert client.get("/dashboard/").status_code == 302
     # A wrong code throttles the device (django-otp's backoff): even the right code is refused at once.
     assert client.post("/dashboard/verify/", {"code": right}).status_code == 400
     # The clock is the boundary here: move the failure into the past instead of sleeping.
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=5))
 
-    ok = client.post("/dashboard/verify/", {"code": totp_code(device), "next": "/dashboard/?days=7"})
+    ok = client.post("/dashboard/verify/", {"code": right})
     assert ok.status_code == 302 and ok["Location"] == "/dashboard/?days=7"
     assert client.get("/dashboard/?days=7").status_code == 200
+    assert client.get("/api/v1/users/me").json()["username"] == "cora"
 
 
 def test_a_totp_code_cannot_be_replayed_in_another_session(creator, totp_device):
@@ -125,21 +125,37 @@ def test_a_backup_code_works_once(creator, totp_device):
 def test_the_second_step_shares_the_otp_rate_limit(client, creator, totp_device):
     totp_device(creator)
     sign_in(client, "cora")
-    statuses = [client.post("/dashboard/verify/", {"code": "zzzzz-zzzzz"}).status_code for _ in range(6)]
-    assert statuses == [400] * 6
+    statuses = [client.post("/dashboard/verify/", {"code": "zzzzz-zzzzz"}).status_code for _ in range(5)]
+    assert statuses == [400] * 5
     assert "Too many attempts" in client.post("/dashboard/verify/", {"code": "zzzzz-zzzzz"}).content.decode()
 
 
-def test_verify_ignores_offsite_next(client, creator, totp_device):
+def test_verify_without_a_pending_login_sends_to_sign_in(client):
+    assert client.get("/dashboard/verify/")["Location"] == "/accounts/login/"
+
+
+def test_a_session_signed_in_elsewhere_still_needs_the_second_factor(client, creator, totp_device):
+    """A session opened without allauth's stages (e.g. the admin's login form) is stopped at every page."""
     device = totp_device(creator)
-    sign_in(client, "cora")
-    response = client.post("/dashboard/verify/", {"code": totp_code(device), "next": "https://evil.example/"})
-    assert response["Location"] == "/dashboard/"
+    client.force_login(creator)
+    page = client.get("/dashboard/?days=7")
+    assert page["Location"] == "/dashboard/verify/?next=%2Fdashboard%2F%3Fdays%3D7"
+    offsite = client.post("/dashboard/verify/", {"code": totp_code(device), "next": "https://evil.example/"})
+    assert offsite["Location"] == "/dashboard/"
+    assert client.get("/dashboard/?days=7").status_code == 200
 
 
 def test_no_device_means_no_second_step(client, creator):
-    sign_in(client, "cora")
+    assert sign_in(client, "cora")["Location"] == "/dashboard/"
     assert client.get("/dashboard/verify/")["Location"] == "/dashboard/"
+
+
+def test_suspended_accounts_cannot_sign_in(client, creator):
+    User.objects.filter(pk=creator.pk).update(status=User.Status.SUSPENDED)
+    response = sign_in(client, "cora")
+    assert response["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert "This account is suspended until further notice." in client.get("/accounts/login/").content.decode()
 
 
 def test_logout_is_a_csrf_protected_post(creator):
