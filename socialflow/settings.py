@@ -449,6 +449,10 @@ CELERY_BEAT_SCHEDULE["users-purge-auth-records"] = {
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {"UserStatusEnum": "users.models.User.Status", "UserRoleEnum": "users.models.User.Role"}
 )
+# The dashboard's social redirect flow: same linking and verification rules as the app API.
+SOCIALACCOUNT_ADAPTER = "users.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a provider-verified email signs in to the matching account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 # --- notifications --------------------------------------------------------------------------------
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")

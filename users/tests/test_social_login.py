@@ -171,3 +171,21 @@ def test_unknown_provider_is_404(api_client):
 def test_provider_not_configured_is_503(api_client, settings):
     settings.SOCIALACCOUNT_PROVIDERS = {"google": {"APPS": [{"client_id": "", "secret": ""}]}}
     assert api_client.post("/api/v1/auth/social/google", {"id_token": "x"}).status_code == 503
+
+
+def test_web_flow_adapter_marks_provider_verified_email(rf, settings):
+    from allauth.socialaccount.adapter import get_adapter
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    request = rf.get("/accounts/google/login/callback/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    adapter = get_adapter(request)
+    assert type(adapter).__name__ == "SocialAccountAdapter"
+    provider = adapter.get_provider(request, "google")
+    data = {"sub": "g-web-1", "email": "web@gmail.com", "email_verified": True, "name": "Web User"}
+    sociallogin = provider.sociallogin_from_response(request, data)
+    sociallogin.user.username = "webuser"
+    user = adapter.save_user(request, sociallogin)
+    user.refresh_from_db()
+    assert user.is_verified and user.status == "active"
+    assert user.account_events.filter(kind="email_verified").exists()
