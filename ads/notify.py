@@ -25,10 +25,11 @@ def notify_creative_rejected(*, creative) -> None:
     )
 
 
-def notify_campaign_budget_spent(*, campaign) -> None:
+def notify_campaign_budget_spent(*, campaign, reason: str) -> None:
+    """`reason`: "budget" (the campaign's total budget) or "balance" (the advertiser's prepaid balance)."""
     notification_send(
         recipient=campaign.advertiser.user,
         type="campaign_budget_spent",
         target=campaign,
-        data={"campaign_id": str(campaign.pk), "name": campaign.name},
+        data={"campaign_id": str(campaign.pk), "name": campaign.name, "reason": reason},
     )

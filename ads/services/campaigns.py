@@ -130,8 +130,8 @@ def campaign_transition(*, campaign: Campaign, to: str, reason: str = "", allowe
         raise ValidationFailed(errors=exc.message_dict) from exc
     campaign.save(update_fields=["status", "pause_reason", "updated_at"])
     index_invalidate()
-    if to == Campaign.Status.PAUSED and reason == Campaign.PauseReason.BUDGET:
-        notify_campaign_budget_spent(campaign=campaign)
+    if to == Campaign.Status.PAUSED and reason in (Campaign.PauseReason.BUDGET, Campaign.PauseReason.BALANCE):
+        notify_campaign_budget_spent(campaign=campaign, reason=reason)
     return campaign
 
 
