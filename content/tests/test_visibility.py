@@ -151,3 +151,29 @@ def test_prefix_filters_through_a_relation(cast):
 def test_malformed_id_is_not_found(cast):
     with pytest.raises(NotFound):
         post_get_visible(viewer=None, id="not-a-uuid")
+
+
+@pytest.mark.parametrize("visibility", list(POST_MATRIX))
+@pytest.mark.parametrize("who", VIEWERS)
+def test_post_endpoints_matrix(cast, client_for, visibility, who):
+    """Over the API a hidden post is a 404 everywhere, never a 403 that confirms it exists."""
+    post = PostFactory(author=cast["author"], visibility=visibility)
+    client = client_for(cast[who])
+    expected = 200 if who in POST_MATRIX[visibility] else 404
+    assert client.get(f"/api/v1/posts/{post.pk}").status_code == expected
+    assert client.get(f"/api/v1/posts/{post.pk}/history").status_code == expected
+    listed = {p["id"] for p in client.get("/api/v1/posts", {"author": "author"}).json().get("results", [])}
+    assert (str(post.pk) in listed) is (expected == 200)
+
+
+@pytest.mark.parametrize("visibility", list(VIDEO_MATRIX))
+@pytest.mark.parametrize("who", VIEWERS)
+def test_video_endpoints_matrix(cast, client_for, visibility, who):
+    video = VideoFactory(author=cast["author"], visibility=visibility, hls_prefix="videos/x/hls")
+    client = client_for(cast[who])
+    expected = 200 if who in VIDEO_BY_LINK[visibility] else 404
+    assert client.get(f"/api/v1/videos/{video.pk}").status_code == expected
+    assert client.get(f"/api/v1/videos/{video.pk}/stream").status_code == expected
+    listed = client.get("/api/v1/videos", {"author": "author"})
+    ids = {v["id"] for v in listed.json().get("results", [])} if listed.status_code == 200 else set()
+    assert (str(video.pk) in ids) is (who in VIDEO_MATRIX[visibility])
