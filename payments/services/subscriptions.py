@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.exceptions import Conflict, NotFound, ValidationFailed
+from notifications.services import notification_send
 from payments import gateway
 from payments.models import Subscription, Tier
 from payments.services.customers import customer_get_or_create
@@ -155,7 +156,17 @@ def _apply(subscription: Subscription, stripe_sub: dict, *, paid_invoice: dict |
         subscription.canceled_at = subscription.canceled_at or ended
         if subscription.paid_through and ended < subscription.paid_through:
             subscription.paid_through = ended
+    ended = status == Subscription.Status.CANCELED and subscription.status != Subscription.Status.CANCELED
     subscription.status = status
+    if ended and subscription.paid_through is not None:
+        # The fan learns their access has ended (an abandoned first attempt was never theirs to lose).
+        notification_send(
+            recipient=subscription.fan,
+            type="subscription_ended",
+            actor=subscription.creator,
+            target=subscription.tier,
+            data={"tier": subscription.tier.name, "paid_through": subscription.paid_through.isoformat()},
+        )
     try:
         with transaction.atomic():
             subscription.save()

@@ -122,6 +122,8 @@ def on_invoice_paid(obj: dict) -> None:
         return
     charge_id = _invoice_charge_id(invoice)
     key = f"earning:{charge_id}" if charge_id else f"earning:{invoice['id']}"
+    # Stripe sends both invoice.paid and invoice.payment_succeeded: book and announce the payment once.
+    already_booked = JournalEntry.objects.filter(external_key=key).exists()
     entry = ledger.ledger_post_earning(
         external_key=key,
         creator=subscription.creator,
@@ -132,14 +134,15 @@ def on_invoice_paid(obj: dict) -> None:
         stripe_fee=charge_fee(charge_id) if charge_id else 0,
         memo=f"invoice {invoice['id']}",
     )
-    if first and subscription.paid_through and entry.source == JournalEntry.Source.SUBSCRIPTION:
-        notification_send(
-            recipient=subscription.creator,
-            type="subscription_new",
-            actor=subscription.fan,
-            target=subscription.tier,
-            data={"tier": subscription.tier.name},
-        )
+    if already_booked or entry.source != JournalEntry.Source.SUBSCRIPTION:
+        return
+    notification_send(
+        recipient=subscription.creator,
+        type="subscription_new" if first else "subscription_renewed",
+        actor=subscription.fan,
+        target=subscription.tier,
+        data={"tier": subscription.tier.name, "amount": entry.amount, "currency": entry.currency},
+    )
 
 
 def on_invoice_payment_failed(obj: dict) -> None:

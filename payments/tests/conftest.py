@@ -84,7 +84,12 @@ def stripe_events(stripe_api):
     """`stripe_events(type, object_id)` → the events localstripe itself emitted for an object."""
 
     def find(event_type: str, object_id: str) -> list[dict]:
-        events = stripe_api.v1.events.list(params={"limit": 100}).to_dict()["data"]
-        return [e for e in events if e["type"] == event_type and gateway.object_id(e["data"]["object"]) == object_id]
+        found, params = [], {"limit": 100, "type": event_type}
+        while True:
+            page = stripe_api.v1.events.list(params=params).to_dict()
+            found += [e for e in page["data"] if gateway.object_id(e["data"]["object"]) == object_id]
+            if not page["has_more"]:
+                return found
+            params["starting_after"] = page["data"][-1]["id"]
 
     return find

@@ -215,3 +215,21 @@ def test_declined_first_payment_stays_incomplete_and_a_retry_replaces_it(tier, u
     assert retry.json()["status"] == "active"
     statuses = sorted(Subscription.objects.filter(fan=user).values_list("status", flat=True))
     assert statuses == ["active", "canceled"]
+
+
+def test_creator_told_of_new_subscriber_and_fan_of_the_end(
+    tier, user, creator, client_for, card, deliver, stripe_api, stripe_events
+):
+    from notifications.models import Notification
+
+    sub = Subscription.objects.get(pk=_subscribe(client_for, user, tier, card).json()["id"])
+    remote = stripe_api.v1.subscriptions.retrieve(sub.stripe_subscription_id)
+    [event] = stripe_events("invoice.payment_succeeded", remote.latest_invoice)
+    deliver(event)
+    deliver(make_event("invoice.paid", {"id": remote.latest_invoice, "object": "invoice"}))  # same invoice again
+    assert list(Notification.objects.filter(recipient=creator).values_list("type", flat=True)) == ["subscription_new"]
+    assert JournalEntry.objects.filter(kind="earning").count() == 1
+    stripe_api.v1.subscriptions.cancel(sub.stripe_subscription_id)
+    deliver(make_event("customer.subscription.deleted", {"id": sub.stripe_subscription_id, "object": "subscription"}))
+    deliver(make_event("customer.subscription.deleted", {"id": sub.stripe_subscription_id, "object": "subscription"}))
+    assert Notification.objects.filter(recipient=user, type="subscription_ended").count() == 1
