@@ -41,8 +41,22 @@ class _RequestFieldThrottle(FailOpenMixin, SimpleRateThrottle):
 
 
 class LoginAccountThrottle(_RequestFieldThrottle):
+    """Per account, whichever of its names (email or username, any case) the request uses."""
+
     scope = "login_account"
     field = "login"
+
+    def get_cache_key(self, request, view):
+        from users.services.login import user_find_by_login
+
+        try:
+            value = request.data.get(self.field)
+        except AttributeError:
+            return None
+        user = user_find_by_login(value) if isinstance(value, str) else None
+        if user is None:
+            return super().get_cache_key(request, view)
+        return self.cache_format % {"scope": self.scope, "ident": f"user:{user.pk}"}
 
 
 class MfaTokenThrottle(_RequestFieldThrottle):

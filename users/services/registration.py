@@ -89,7 +89,9 @@ def user_register(*, email: str, username: str, password: str, display_name: str
         with transaction.atomic():
             candidate.save(force_insert=True)
     except IntegrityError:
-        # Lost a race for the username (or email) against a concurrent registration.
+        # Lost a race against a concurrent registration: for the email, answer as for a taken email.
+        if User.objects.filter(email__iexact=email).exists():
+            return candidate
         raise ValidationFailed("Choose another username.", errors={"username": ["This username is taken."]}) from None
     email_verification_send(user=candidate)
     return candidate
