@@ -58,7 +58,7 @@ def hls_file(request, video_id, path: str):
     if path.endswith(".m3u8"):
         try:
             text = store.read_text(key)
-        except (FileNotFoundError, OSError, Exception):  # noqa: BLE001 - missing object on either store
+        except Exception:  # noqa: BLE001 - a missing file or object, on either store
             return problem_response(404, "not_found", "Not found", "No such file.")
         # Media URIs inside live as long as the playback session needs them, not just until `exp`.
         inner = max(expires, playback.expiry(int(video.duration_seconds or 0) + 3600))
