@@ -85,12 +85,43 @@ def _annotate_viewer(qs, viewer, *, kind: str, shown: str):
     )
 
 
+# Only the columns a feed item shows: a post row with its author and original is ~130 columns
+# otherwise, and building, sending and reading them was a measurable share of a page's time.
+_USER_FIELDS = ("id", "username", "display_name", "avatar", "is_private")
+_POST_FIELDS = (
+    "id", "author_id", "text", "visibility", "sensitive", "content_warning", "quote_of_id", "repost_of_id",
+    "comment_policy", "published_at", "edited_at", "likes_count", "comments_count", "reposts_count",
+    "quotes_count", "saves_count", "trending_score",
+)  # fmt: skip
+_VIDEO_FIELDS = (
+    "id", "author_id", "title", "description", "visibility", "age_restricted", "duration_seconds",
+    "thumbnail_key", "comment_policy", "published_at", "likes_count", "comments_count", "views_count",
+    "saves_count", "trending_score",
+)  # fmt: skip
+
+
+def _only(*groups) -> list[str]:
+    return [f"{prefix}{field}" for prefix, fields in groups for field in fields]
+
+
 def _posts_qs(viewer):
     return (
         Post.objects.annotate(shown_id=Coalesce("repost_of_id", "id"))
         .select_related("author", "repost_of", "repost_of__author")
+        .only(
+            *_only(
+                ("", _POST_FIELDS),
+                ("author__", _USER_FIELDS),
+                ("repost_of__", _POST_FIELDS),
+                ("repost_of__author__", _USER_FIELDS),
+            )
+        )
         .filter(_published())
     )
+
+
+def _videos_qs():
+    return Video.objects.select_related("author").only(*_only(("", _VIDEO_FIELDS), ("author__", _USER_FIELDS)))
 
 
 def _page(viewer, posts, videos, *, fields, cursor, limit) -> tuple[list, list, list | None]:
@@ -180,11 +211,11 @@ def feed_following(*, viewer, cursor=None, limit: int = 20) -> FeedPage:
     )
     posts = _annotate_viewer(posts, viewer, kind="post", shown="shown_id")
     videos = (
-        Video.objects.filter(video_visible_q(viewer))
+        _videos_qs()
+        .filter(video_visible_q(viewer))
         .filter(authors, _published(), status=Video.Status.READY)
         .exclude(visibility=VideoVisibility.UNLISTED)
         .exclude(author_id__in=muted)
-        .select_related("author")
     )
     videos = _annotate_viewer(videos, viewer, kind="video", shown="id")
     rows, next_values = _page(viewer, posts, videos, fields=["published_at", "id"], cursor=cursor, limit=limit)
@@ -203,9 +234,9 @@ def _public_branches(viewer):
     """Public, published originals (no reposts) and public ready videos, minus muted authors."""
     posts = _posts_qs(viewer).filter(post_visible_q(viewer), visibility=PostVisibility.PUBLIC, repost_of__isnull=True)
     videos = (
-        Video.objects.filter(video_visible_q(viewer))
+        _videos_qs()
+        .filter(video_visible_q(viewer))
         .filter(_published(), status=Video.Status.READY, visibility=VideoVisibility.PUBLIC)
-        .select_related("author")
     )
     if not _is_anonymous(viewer):
         muted = _muted_ids(viewer)

@@ -298,3 +298,19 @@ def test_no_promoted_items_by_default(api_client, creator):
         PostFactory(author=creator, text=f"p{i}")
 
     assert {r["kind"] for r in api_client.get("/api/v1/feed/latest").data["results"]} == {"post"}
+
+
+def test_feed_rendering_matches_the_documented_serializers(as_user, user, other_user, creator, ana_follows):
+    """The hand-written rendering (for speed) and FeedItemSerializer (for the schema) agree."""
+    from social.api.serializers import FeedItemSerializer
+    from social.feeds import feed_following
+
+    ana_follows(creator, other_user)
+    repost(other_user, PostFactory(author=creator, text="reposted"))
+    VideoFactory(author=creator, title="video")
+    PostFactory(author=user, text="mine")
+
+    rendered = as_user.get(FOLLOWING).data["results"]
+    documented = FeedItemSerializer(feed_following(viewer=user).items, many=True).data
+
+    assert [dict(d) for d in documented] == rendered

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from social import feeds
+from social.api.feed_rendering import feed_item_dict
 from social.api.serializers import FeedItemSerializer, FeedPageSerializer
 from social.feeds.promoted import insert_promoted
 from social.pagination import page_limit, paginated_response, request_cursor
@@ -23,8 +24,7 @@ class FeedViewSet(viewsets.GenericViewSet):
 
     def _respond(self, request, name: str, build):
         page = build(viewer=request.user, cursor=request_cursor(request, 2), limit=page_limit(request))
-        items = FeedItemSerializer(page.items, many=True).data
-        items = insert_promoted(viewer=request.user, feed=name, items=list(items))
+        items = insert_promoted(viewer=request.user, feed=name, items=[feed_item_dict(i) for i in page.items])
         return paginated_response(request, items, page.next_values)
 
     @extend_schema(parameters=_PAGE_PARAMS, responses={200: FeedPageSerializer})
