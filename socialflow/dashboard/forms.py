@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from content.models import Video
+from livestream.models import Stream
 from payments.selectors import tier_list_for_creator
 
 
@@ -104,3 +105,22 @@ class TierForm(forms.Form):
 
 class PayoutForm(forms.Form):
     amount = MoneyField(label="Amount to pay out")
+
+
+class StreamForm(forms.Form):
+    title = forms.CharField(max_length=140)
+    description = forms.CharField(required=False, widget=forms.Textarea, max_length=2000)
+    category = forms.ChoiceField(choices=Stream.Category.choices, initial=Stream.Category.OTHER)
+    visibility = forms.ChoiceField(choices=Stream.Visibility.choices, initial=Stream.Visibility.PUBLIC)
+    scheduled_for = forms.DateTimeField(
+        required=False,
+        label="Scheduled for (UTC)",
+        help_text="Leave empty to go live whenever you start streaming.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    record = forms.BooleanField(required=False, label="Record and publish a replay")
+    slow_mode_seconds = forms.IntegerField(
+        required=False, min_value=0, max_value=3600, initial=0, label="Chat slow mode (seconds)"
+    )
+    followers_only_chat = forms.BooleanField(required=False, label="Only followers may chat")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialflow.dashboard.views import auth, content, earnings, overview
+from socialflow.dashboard.views import auth, content, earnings, live, overview
 
 app_name = "dashboard"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("tiers/", earnings.tiers, name="tiers"),
     path("tiers/<uuid:tier_id>/", earnings.tier_edit, name="tier_edit"),
     path("subscribers/", earnings.subscribers, name="subscribers"),
+    # live
+    path("live/", live.streams, name="streams"),
+    path("live/<uuid:stream_id>/", live.stream_detail, name="stream"),
+    path("live/<uuid:stream_id>/key/", live.stream_key, name="stream_key"),
+    path("live/<uuid:stream_id>/<str:action>/", live.stream_action, name="stream_action"),
 ]
