@@ -86,8 +86,17 @@ def seed(n_campaigns: int, n_viewers: int) -> None:
     Campaign.objects.bulk_create(campaigns, batch_size=2000)
     Creative.objects.bulk_create(
         [
-            Creative(campaign=c, format="text", headline=f"Ad {i}", body="Bench ad", cta_label="Go",
-                     cta_url="https://shop.example/x", status="approved", submitted_at=now, reviewed_at=now)  # fmt: skip
+            Creative(
+                campaign=c,
+                format="text",
+                headline=f"Ad {i}",
+                body="Bench ad",
+                cta_label="Go",
+                cta_url="https://shop.example/x",
+                status="approved",
+                submitted_at=now,
+                reviewed_at=now,
+            )  # fmt: skip
             for i, c in enumerate(campaigns)
         ],
         batch_size=2000,
@@ -95,9 +104,15 @@ def seed(n_campaigns: int, n_viewers: int) -> None:
     existing = User.objects.filter(username__startswith="adsviewer").count()
     User.objects.bulk_create(
         [
-            User(username=f"adsviewer{i}", email=f"adsviewer{i}@bench.example", status="active",
-                 email_verified_at=now, country=rng.choice(COUNTRIES), language=rng.choice(LANGUAGES),
-                 birth_date=date(rng.randint(1960, 2005), rng.randint(1, 12), 1))  # fmt: skip
+            User(
+                username=f"adsviewer{i}",
+                email=f"adsviewer{i}@bench.example",
+                status="active",
+                email_verified_at=now,
+                country=rng.choice(COUNTRIES),
+                language=rng.choice(LANGUAGES),
+                birth_date=date(rng.randint(1960, 2005), rng.randint(1, 12), 1),
+            )  # fmt: skip
             for i in range(existing, n_viewers)
         ]
     )
@@ -130,6 +145,34 @@ def in_process(samples: int) -> dict:
     }  # fmt: skip
 
 
+def warm_up(base: str, tokens: list[str], workers: int) -> list[float]:
+    """Sequential requests until every worker has built its index (the first request per process
+    pays for the build; measuring before that would time the build, not serving)."""
+    import urllib.request
+
+    took = []
+    for i in range(workers * 4):
+        req = urllib.request.Request(
+            f"{base}/api/v1/ads/serve?placement=feed&count=1", headers={"Authorization": f"Bearer {tokens[i]}"}
+        )
+        start = time.perf_counter()
+        urllib.request.urlopen(req, timeout=120).read()
+        took.append(round(time.perf_counter() - start, 3))
+    return took
+
+
+def queries_per_request(token: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    client.get("/api/v1/ads/serve?placement=feed&count=1")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/api/v1/ads/serve?placement=feed&count=3")
+    return len(ctx.captured_queries)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="sf_ads_bench")
@@ -157,10 +200,14 @@ def main():
     results["in_process"] = in_process(args.samples)
     paths = ["/api/v1/ads/serve?placement=feed&count=1", "/api/v1/ads/serve?placement=feed&count=3",
              "/api/v1/ads/serve?placement=video_preroll&count=1"]  # fmt: skip
+    results["queries_per_request"] = queries_per_request(tokens[0])
     with serve("gunicorn", args.workers) as base:
-        wrk(base, paths, tokens, seconds=3, connections=2)  # warm-up: every worker builds its index
+        results["worker_index_build_s"] = warm_up(base, tokens, args.workers)
+        wrk(base, paths, tokens, seconds=3, connections=2)
         results["http_serve"] = wrk(base, paths, tokens, seconds=args.seconds, connections=args.connections)
-        results["http_floor"] = wrk(base, ["/bench/floor"], [], seconds=min(5, args.seconds), connections=args.connections)
+        results["http_floor"] = wrk(
+            base, ["/bench/floor"], [], seconds=min(5, args.seconds), connections=args.connections
+        )
     print(json.dumps(results, indent=2))
 
 
