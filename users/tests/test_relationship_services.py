@@ -192,3 +192,19 @@ def test_concurrent_follows_and_block_keep_counters_exact():
     for fan in fans:
         fan.refresh_from_db()
         assert fan.following_count == Follow.objects.filter(follower=fan).count()
+
+
+def test_content_counters_and_graph_repair(user, other_user):
+    from users.services import user_counter_add, user_graph_counters_repair
+
+    user_counter_add(user_id=user.pk, field="posts_count", delta=2)
+    user_counter_add(user_id=user.pk, field="posts_count", delta=-5)
+    user_counter_add(user_id=user.pk, field="videos_count", delta=1)
+    user.refresh_from_db()
+    assert (user.posts_count, user.videos_count) == (0, 1)
+    with pytest.raises(ValueError):
+        user_counter_add(user_id=user.pk, field="followers_count", delta=1)
+    follow_create(follower=user, following=other_user)
+    User.objects.update(followers_count=9, following_count=9)
+    assert user_graph_counters_repair() == 2
+    assert counts(user) == (0, 1) and counts(other_user) == (1, 0)
