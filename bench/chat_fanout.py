@@ -7,8 +7,10 @@ Phases, with the same connected clients:
 1. app:   `--senders` signed-in clients send chat messages over their sockets (together `--rate` msg/s),
           each going through the consumer, chat_message_send (validation, rate limit, DB write) and
           broadcast-after-commit, out to every client.
-2. floor: the bench injects the same rate straight into the stream's group with channels_redis
-          `group_send` (no consumer-side work before the fan-out): the ceiling the layer + daphne give.
+2. floor: the bench injects the same rate straight into the stream's group with the chat channel
+          layer's `group_send` (no consumer-side work before the fan-out): the ceiling the layer +
+          daphne give. `DJANGO_SETTINGS_MODULE` may point at a settings module overriding
+          CHANNEL_LAYERS["livestream"] to compare layers (e.g. the queue-based RedisChannelLayer).
 Every receiving client records each message's sequence number and latency (send → receive, one clock:
 all on loopback). Reported: deliveries/s, latency p50/p95/p99, lost and duplicated deliveries, daphne
 RSS per connection, and what happens to a 100 KiB frame (our 64 KiB cap) and a 20 MiB frame (daphne's).
@@ -187,9 +189,9 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
 async def run_floor(stream_id, rate, duration):
     from channels.layers import get_channel_layer
 
-    from livestream.realtime import stream_group
+    from livestream.realtime import CHAT_LAYER, stream_group
 
-    layer = get_channel_layer()
+    layer = get_channel_layer(CHAT_LAYER)
     group = stream_group(stream_id)
     start = time.monotonic()
     seq = 0
@@ -271,7 +273,7 @@ def main():
     if not db_url or not redis_url:
         sys.exit("set DATABASE_URL (PostgreSQL) and REDIS_URL: the bench measures the real components")
     env = {
-        "DJANGO_SETTINGS_MODULE": "socialflow.settings",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "socialflow.settings"),
         "DEBUG": "0",
         "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "FIELD_ENCRYPTION_KEY": "bench-field-key",
@@ -291,6 +293,7 @@ def main():
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=open("/tmp/chat_fanout_daphne.log", "w"),  # noqa: SIM115
     )  # fmt: skip
     result = {"args": vars(args), "cpus": os.cpu_count()}
+    go_stop = None
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -306,7 +309,7 @@ def main():
         ctx = mp.get_context("spawn")
         ready_q, result_q, go_stop = ctx.Queue(), ctx.Queue(), ctx.Event()
         per_proc = [args.clients // args.procs + (1 if i < args.clients % args.procs else 0) for i in range(args.procs)]
-        procs = [ctx.Process(target=worker, args=(url, n, ready_q, go_stop, result_q)) for n in per_proc]
+        procs = [ctx.Process(target=worker, args=(url, n, ready_q, go_stop, result_q), daemon=True) for n in per_proc]
         t_connect = time.monotonic()
         for p in procs:
             p.start()
@@ -343,6 +346,8 @@ def main():
             result["floor"]["deliveries_per_second"] = round(result["floor"]["deliveries"] / args.duration, 1)
         result["oversize_frames"] = asyncio.run(oversize_checks(url))
     finally:
+        if go_stop is not None:
+            go_stop.set()
         daphne.send_signal(signal.SIGTERM)
         try:
             daphne.wait(timeout=10)

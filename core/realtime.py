@@ -8,14 +8,15 @@ resynchronise over the REST API on reconnect.
 import logging
 
 from asgiref.sync import async_to_sync
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger("socialflow.realtime")
 
 
-def group_send_now(group: str, event: dict) -> bool:
-    layer = get_channel_layer()
+def group_send_now(group: str, event: dict, *, alias: str = DEFAULT_CHANNEL_LAYER) -> bool:
+    layer = get_channel_layer(alias)
     if layer is None:
         return False
     try:
@@ -26,6 +27,9 @@ def group_send_now(group: str, event: dict) -> bool:
     return True
 
 
-def broadcast_on_commit(group: str, event: dict) -> None:
-    """Send `event` to a channel-layer group once the current transaction commits."""
-    transaction.on_commit(lambda: group_send_now(group, event))
+def broadcast_on_commit(group: str, event: dict, *, alias: str = DEFAULT_CHANNEL_LAYER) -> None:
+    """Send `event` to a channel-layer group once the current transaction commits.
+
+    `alias` picks another entry of CHANNEL_LAYERS (live chat fans out over Redis pub/sub).
+    """
+    transaction.on_commit(lambda: group_send_now(group, event, alias=alias))

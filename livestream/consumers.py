@@ -20,19 +20,28 @@ import json
 import logging
 import uuid
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from core.exceptions import ApplicationError
 from livestream import services
 from livestream.models import Stream
-from livestream.realtime import stream_group
+from livestream.realtime import CHAT_LAYER, stream_group
 from livestream.selectors import stream_can_watch, stream_get_visible, stream_is_moderator
 from users.selectors import blocked_user_ids
 from users.ws_auth import authenticate_access_token
 
 logger = logging.getLogger("socialflow.livestream.ws")
+
+
+def database_sync_to_async(func):
+    """Run ORM work in the thread pool, not Channels' one shared thread: every chat message is a few
+    queries and a commit, and serialising all sockets of a process behind one thread made the room's
+    latency grow with its size (bench/chat_fanout.py). SQLite (laptops, tests) keeps the single thread
+    because it cannot take concurrent writers."""
+    return DatabaseSyncToAsync(func, thread_sensitive=not settings.USING_POSTGRES)
+
 
 AUTH_TIMEOUT = 10
 # 1009 ("message too big") is reserved for the server itself: daphne/autobahn refuse it from an app.
@@ -74,6 +83,8 @@ def _stream_state(stream_id):
 
 
 class StreamChatConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = CHAT_LAYER
+
     async def connect(self):
         self.stream_id = self.scope["url_route"]["kwargs"]["stream_id"]
         self.user = None

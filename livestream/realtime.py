@@ -7,6 +7,9 @@ moderation, viewer_count, pinned (and error, which consumers send to one client 
 
 from core.realtime import broadcast_on_commit, group_send_now
 
+# The CHANNEL_LAYERS entry chat uses (Redis pub/sub in production, see settings and docs/livestream.md).
+CHAT_LAYER = "livestream"
+
 
 def stream_group(stream_id) -> str:
     return f"livestream.{stream_id}"
@@ -30,7 +33,7 @@ def chat_message_payload(message) -> dict:
 
 
 def _send(stream_id, payload: dict) -> None:
-    broadcast_on_commit(stream_group(stream_id), {"type": "chat.event", "payload": payload})
+    broadcast_on_commit(stream_group(stream_id), {"type": "chat.event", "payload": payload}, alias=CHAT_LAYER)
 
 
 def broadcast_chat_message(message) -> None:
@@ -55,4 +58,5 @@ def send_viewer_count_now(*, stream_id, current: int, peak: int) -> bool:
     return group_send_now(
         stream_group(stream_id),
         {"type": "chat.event", "payload": {"type": "viewer_count", "current": current, "peak": peak}},
+        alias=CHAT_LAYER,
     )

@@ -547,6 +547,27 @@ IVS_RECORDING_CONFIGURATION_ARN = env.str("IVS_RECORDING_CONFIGURATION_ARN", def
 LIVE_RECORDINGS_DIR = env.str("LIVE_RECORDINGS_DIR", default="")  # nginx-rtmp record_path (self-hosted)
 # Shared secret nginx-rtmp sends (as ?secret=) with on_publish/on_publish_done callbacks.
 LIVE_RTMP_CALLBACK_SECRET = env.str("LIVE_RTMP_CALLBACK_SECRET", default="")
+# Live chat fans out over Redis pub/sub: one PUBLISH reaches every daphne process once and each process
+# hands it to its local sockets, instead of one queued copy per socket popped one at a time (the
+# default layer). Measured in docs/livestream.md (bench/chat_fanout.py). Pub/sub keeps nothing for a
+# process that is reconnecting; chat clients resynchronise from GET /streams/{id}/chat.
+CHANNEL_LAYERS["livestream"] = (
+    {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [
+                {
+                    "address": env.str("CHANNEL_LAYER_URL", default=REDIS_URL),
+                    "socket_timeout": 15,
+                    "socket_connect_timeout": 2,
+                }
+            ],
+            "prefix": env.str("CHANNEL_LAYER_PREFIX", default="asgi") + "-live",
+        },
+    }
+    if REDIS_URL
+    else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "StreamStatusEnum": "livestream.models.Stream.Status",

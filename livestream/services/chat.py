@@ -119,7 +119,8 @@ def chat_message_send(*, stream_id, user, body) -> ChatMessage:
 @transaction.atomic
 def _message_create(*, stream: Stream, user, body: str) -> ChatMessage:
     message = ChatMessage(stream=stream, user=user, kind=ChatMessage.Kind.CHAT, body=body)
-    message.full_clean()
+    # The stream and user are loaded rows and the id is fresh: skip the existence/uniqueness queries.
+    message.full_clean(exclude=["stream", "user"], validate_unique=False, validate_constraints=False)
     message.save()
     Stream.objects.filter(pk=stream.pk).update(chat_messages_count=F("chat_messages_count") + 1)
     realtime.broadcast_chat_message(message)
