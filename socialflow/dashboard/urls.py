@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from socialflow.dashboard.views import auth, content, earnings, live, overview
+from socialflow.dashboard.views import ads, auth, content, earnings, live, overview
 
 app_name = "dashboard"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("live/<uuid:stream_id>/", live.stream_detail, name="stream"),
     path("live/<uuid:stream_id>/key/", live.stream_key, name="stream_key"),
     path("live/<uuid:stream_id>/<str:action>/", live.stream_action, name="stream_action"),
+    # advertising
+    path("ads/", ads.campaigns, name="campaigns"),
+    path("ads/<uuid:campaign_id>/", ads.campaign_detail, name="campaign"),
+    path("ads/<uuid:campaign_id>/<str:action>/", ads.campaign_action, name="campaign_action"),
 ]
