@@ -26,6 +26,9 @@ class ServeToken:
     country: str
     device: str
     creator_id: str | None
+    # The call-to-action URL as reviewed when the ad was served: a click goes there even if the
+    # advertiser has since edited the creative (an edited URL is unreviewed until approved again).
+    landing_url: str = ""
 
     def dumps(self) -> str:
         payload = {
@@ -38,6 +41,7 @@ class ServeToken:
             "cc": self.country,
             "d": self.device,
             "cr": self.creator_id,
+            "l": self.landing_url,
         }
         return signing.dumps(payload, salt=SALT, compress=True)
 
@@ -46,6 +50,7 @@ class ServeToken:
         return cls(
             jti=p["j"], creative_id=p["a"], campaign_id=p["c"], viewer_key=p["k"], viewer_id=p.get("u"),
             placement=p.get("p", ""), country=p.get("cc", ""), device=p.get("d", ""), creator_id=p.get("cr"),
+            landing_url=p.get("l", ""),
         )  # fmt: skip
 
 

@@ -59,6 +59,8 @@ def _normalise_targeting(c: Campaign) -> None:
         errors["end_at"] = ["Must be after the start."]
     if c.total_budget is not None and c.total_budget * MILLI < c.spent_total_milli:
         errors["total_budget"] = ["Must not be below what the campaign has already spent."]
+    if c.bid_type == Campaign.BidType.CPC and c.bid_amount and c.daily_budget and c.bid_amount > c.daily_budget:
+        errors["bid_amount"] = ["A click must not cost more than the daily budget."]
     if c.frequency_cap is not None and c.frequency_cap < 1:
         errors["frequency_cap"] = ["At least 1, or empty for no cap."]
     if errors:

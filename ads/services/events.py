@@ -205,4 +205,4 @@ def _click_record(*, token: ServeToken, reason: str, requester, user_agent: str)
     event.save(force_insert=True)
     if event.valid:
         _after_charge(campaign, now.date())
-    return event, creative.cta_url
+    return event, token.landing_url

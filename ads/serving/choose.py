@@ -117,6 +117,7 @@ def choose_ads(
                 jti=new_jti(), creative_id=c.creative_id, campaign_id=c.campaign_id, viewer_key=profile.key,
                 viewer_id=str(profile.user.pk) if profile.user is not None else None, placement=placement,
                 country=profile.country, device=profile.device, creator_id=str(creator_id) if creator_id else None,
+                landing_url=c.cta_url,
             )  # fmt: skip
             chosen.append(ServedAd(candidate=c, token=token.dumps(), reason=reason_for(c, profile)))
         batch.clear()

@@ -63,6 +63,7 @@ def test_create_campaign_normalises_targeting(client_for, advertiser, user):
         ({"target_countries": ["Portugal"]}, "target_countries"),
         ({"target_age_min": 40, "target_age_max": 30}, "target_age_max"),
         ({"placements": ["billboard"]}, "placements"),
+        ({"bid_type": "cpc", "bid_amount": 20_000}, "bid_amount"),
     ],
 )
 def test_invalid_campaigns_are_refused(client_for, advertiser, user, override, field):

@@ -275,6 +275,20 @@ def test_context_must_match_the_placement_and_be_visible(launch, viewer, client_
     assert response.status_code == 404
 
 
+def test_a_click_goes_to_the_url_reviewed_when_served_not_an_edited_one(launch, viewer, client_for, commit):
+    campaign, creative = launch(bid_type="cpc", bid_amount=40)
+    client = client_for(viewer)
+    ad = serve_one(client)
+    impress(client, ad["impression_token"])
+    from ads.services import creative_update
+
+    with commit():
+        creative_update(creative=Creative.objects.get(pk=creative.pk), cta_url="https://phish.example/login")
+    response = click(client, ad)
+    assert response["Location"] == "https://shop.example/climb"
+    assert AdClick.objects.get().invalid_reason == "not_serving"
+
+
 def test_editing_a_creative_after_serving_makes_its_events_unchargeable(launch, viewer, client_for, commit):
     campaign, creative = launch()
     client = client_for(viewer)
