@@ -79,7 +79,7 @@ def test_fanout_query_count_grows_with_batches_not_followers(creator, cora_twin)
     # Same followers, twice the batches: a fixed cost per extra batch.
     q_40_in_8 = _run(notification_fanout(actor=creator, type="new_video", target=creator), batch_size=5)
     per_batch, remainder = divmod(q_40_in_8 - q_40_in_4, 4)
-    assert remainder == 0 and per_batch <= 12
+    assert remainder == 0 and per_batch <= 13
     assert Notification.objects.count() == 40 + 20 + 40
 
 
@@ -91,6 +91,21 @@ def cora_twin(db):
 def test_fanout_query_count_is_flat_in_followers(creator, django_assert_max_num_queries):
     _followers(creator, 30)
     job = notification_fanout(actor=creator, type="new_post", target=creator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         fanout_job_run(job_id=job.id, batch_size=1000)
     assert Notification.objects.count() == 30
+
+
+def test_fanout_schedules_push_only_for_followers_with_devices(creator, django_capture_on_commit_callbacks):
+    from notifications.models import NotificationDelivery
+    from notifications.services import push_device_register
+
+    with_phone, without = _followers(creator, 2)
+    push_device_register(user=with_phone, kind="fcm", token="phone-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_fanout(actor=creator, type="stream_live", target=creator)
+    deliveries = NotificationDelivery.objects.select_related("notification")
+    assert [(d.notification.recipient_id, d.channel, d.status) for d in deliveries] == [
+        (with_phone.pk, "push", "skipped")  # FCM is not configured in tests
+    ]
+    assert Notification.objects.filter(recipient=without).count() == 1

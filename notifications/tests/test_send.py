@@ -79,3 +79,14 @@ def test_system_notification_without_actor_schedules_default_channels(user):
     assert n.actor is None
     channels = set(NotificationDelivery.objects.filter(notification=n).values_list("channel", flat=True))
     assert channels == {"email", "push"}
+
+
+def test_demo_seed_is_idempotent():
+    from notifications import demo
+    from users.tests.factories import UserFactory
+
+    ctx = {"creators": UserFactory.create_batch(2), "fans": UserFactory.create_batch(3)}
+    demo.seed(ctx, lambda label: None)
+    first = Notification.objects.count()
+    demo.seed(ctx, lambda label: None)
+    assert first == Notification.objects.count() == 2 * (3 + 3 + 1 + 1)
