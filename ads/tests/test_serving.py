@@ -296,3 +296,26 @@ def test_a_promoted_post_serves_while_it_stays_public(launch, viewer, client_for
 
     cache.delete(VERSION_KEY)  # as the periodic refresh would
     assert serve(client_for(viewer)) == []
+
+
+def test_signed_out_viewers_get_untargeted_uncapped_ads(launch, api_client):
+    _, ad = launch()
+    launch(name="Targeted", target_countries=["PT"])
+    [served] = serve(api_client, count=2)
+    assert served["id"] == str(ad.pk)
+    assert token_load(served["impression_token"]).viewer_key.startswith("anon:")
+
+
+def test_suspending_the_advertiser_pauses_and_hides_its_campaigns(launch, viewer, client_for, advertiser, commit):
+    from ads.models import Advertiser
+
+    campaign, _ = launch()
+    with commit():
+        services.advertiser_set_status(advertiser=advertiser, status=Advertiser.Status.SUSPENDED)
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.pause_reason) == ("paused", "advertiser_suspended")
+    assert serve(client_for(viewer)) == []
+    from core.exceptions import Conflict
+
+    with pytest.raises(Conflict):
+        services.campaign_resume(campaign=campaign)
