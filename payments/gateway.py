@@ -154,6 +154,12 @@ def invoice_retrieve(*, invoice: str) -> dict:
     return _call(_client().v1.invoices.retrieve, invoice)
 
 
+def invoice_payments_list(*, invoice: str) -> list[dict]:
+    """The payments of an invoice (newer API versions no longer put `charge` on the invoice)."""
+    page = _call(_client().v1.invoice_payments.list, params={"invoice": invoice, "limit": 100})
+    return page.get("data", [])
+
+
 # --- one-off payments ---------------------------------------------------------------------------------
 def payment_intent_create(
     *, amount: int, currency: str, customer: str, payment_method: str, metadata: dict, idempotency_key: str

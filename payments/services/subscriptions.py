@@ -144,7 +144,7 @@ def _apply(subscription: Subscription, stripe_sub: dict, *, paid_invoice: dict |
         if tier is not None:
             subscription.tier = tier
         subscription.stripe_plan_id = plan["id"]
-        subscription.price_amount = plan.get("amount") or subscription.price_amount
+        subscription.price_amount = plan.get("amount") or plan.get("unit_amount") or subscription.price_amount
     if paid_invoice is not None and paid_invoice.get("status") == "paid" and status != Subscription.Status.CANCELED:
         lines = (paid_invoice.get("lines") or {}).get("data") or []
         period_end = _ts(lines[0]["period"]["end"]) if lines and lines[0].get("period") else None

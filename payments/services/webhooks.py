@@ -104,9 +104,19 @@ def _invoice_subscription_id(invoice: dict) -> str:
 
 
 def _invoice_charge_id(invoice: dict) -> str:
+    """The charge that paid an invoice, whichever API version shaped it (charge, payment_intent, or
+    the invoice's payments list); it keys the earning so refunds and disputes of it find it."""
     charge = gateway.object_id(invoice.get("charge"))
-    if not charge and invoice.get("payment_intent"):
-        intent = gateway.payment_intent_retrieve(payment_intent=gateway.object_id(invoice["payment_intent"]))
+    intent_id = gateway.object_id(invoice.get("payment_intent"))
+    if not charge and not intent_id:
+        for payment in gateway.invoice_payments_list(invoice=invoice["id"]):
+            if payment.get("status") == "paid":
+                details = payment.get("payment") or {}
+                charge = gateway.object_id(details.get("charge"))
+                intent_id = gateway.object_id(details.get("payment_intent"))
+                break
+    if not charge and intent_id:
+        intent = gateway.payment_intent_retrieve(payment_intent=intent_id)
         charge = gateway.object_id(intent.get("latest_charge"))
     return charge
 

@@ -233,3 +233,36 @@ def test_creator_told_of_new_subscriber_and_fan_of_the_end(
     deliver(make_event("customer.subscription.deleted", {"id": sub.stripe_subscription_id, "object": "subscription"}))
     deliver(make_event("customer.subscription.deleted", {"id": sub.stripe_subscription_id, "object": "subscription"}))
     assert Notification.objects.filter(recipient=user, type="subscription_ended").count() == 1
+
+
+def test_invoice_in_newer_api_shape_finds_its_charge(tier, user, client_for, card, deliver, stripe_api):
+    """Newer Stripe API versions drop `invoice.charge`/`subscription`; the payment is in the invoice's
+    payments list and the subscription under `parent`. Answered at the HTTP boundary for that shape."""
+    import responses
+
+    sub = Subscription.objects.get(pk=_subscribe(client_for, user, tier, card).json()["id"])
+    remote = stripe_api.v1.subscriptions.retrieve(sub.stripe_subscription_id).to_dict()
+    invoice = stripe_api.v1.invoices.retrieve(remote["latest_invoice"]).to_dict()
+    charge = invoice["charge"]["id"]
+    pi = invoice["charge"]["payment_intent"]
+    new_shape = {k: v for k, v in invoice.items() if k not in ("charge", "subscription", "payment_intent")}
+    new_shape["parent"] = {
+        "type": "subscription_details",
+        "subscription_details": {"subscription": sub.stripe_subscription_id},
+    }
+    from django.conf import settings
+
+    base = settings.STRIPE_API_BASE
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_passthru(base)
+        mock.get(f"{base}/v1/invoices/{invoice['id']}", json=new_shape)
+        mock.get(
+            f"{base}/v1/invoice_payments",
+            json={"object": "list", "has_more": False, "data": [
+                {"object": "invoice_payment", "status": "paid", "payment": {"type": "payment_intent", "payment_intent": pi}}
+            ]},
+        )  # fmt: skip
+        deliver(make_event("invoice.paid", {"id": invoice["id"], "object": "invoice"}))
+    assert JournalEntry.objects.get(kind="earning").external_key == f"earning:{charge}"
+    sub.refresh_from_db()
+    assert sub.paid_through is not None
