@@ -7,8 +7,12 @@ and gets `reason = {"type": "promoted", "text": "promoted"}` here. Unset: no que
 The provider is named in settings so this app never imports the layer above it.
 """
 
+import logging
+
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger("socialflow.social")
 
 
 def insert_promoted(*, viewer, feed: str, items: list[dict]) -> list[dict]:
@@ -17,7 +21,12 @@ def insert_promoted(*, viewer, feed: str, items: list[dict]) -> list[dict]:
     if every <= 0 or not path or len(items) < every:
         return items
     slots = len(items) // every
-    promoted = list(import_string(path)(viewer=viewer, feed=feed, count=slots))[:slots]
+    try:
+        promoted = list(import_string(path)(viewer=viewer, feed=feed, count=slots))[:slots]
+    except Exception:
+        # The most-read endpoint must not fail because ads did: serve the organic page.
+        logger.exception("promoted items provider %s failed; serving the feed without them", path)
+        return items
     if not promoted:
         return items
     out: list[dict] = []

@@ -315,3 +315,19 @@ def test_feed_rendering_matches_the_documented_serializers(as_user, user, other_
     documented = FeedItemSerializer(feed_following(viewer=user).items, many=True).data
 
     assert [dict(d) for d in documented] == rendered
+
+
+def failing_promoted(*, viewer, feed, count):
+    raise RuntimeError("ads are down")
+
+
+def test_a_failing_promoted_provider_does_not_break_the_feed(settings, api_client, creator):
+    settings.FEED_PROMOTED_EVERY = 2
+    settings.SOCIAL_FEED_PROMOTED_PROVIDER = "social.tests.test_feeds.failing_promoted"
+    for i in range(3):
+        PostFactory(author=creator, text=f"p{i}")
+
+    response = api_client.get("/api/v1/feed/latest")
+
+    assert response.status_code == 200
+    assert texts(response) == ["p2", "p1", "p0"]
