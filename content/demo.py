@@ -52,7 +52,11 @@ def seed(ctx, step):
                 post_create(author=creator, text=mention)
     step("posts")
     for i, fan in enumerate(fans):
-        public = list(Post.objects.filter(author__in=creators, visibility="public", repost_of__isnull=True)[:6])
+        public = list(
+            Post.objects.filter(
+                author__in=creators, visibility="public", repost_of__isnull=True, quote_of__isnull=True
+            ).order_by("id")[:6]
+        )
         if public:
             repost_create(user=fan, post_id=public[i % len(public)].pk)
             quote_text = "This is exactly what I needed today"
