@@ -6,7 +6,6 @@ events arrive in, the last one processed applies the current state. Every money 
 """
 
 import logging
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,7 +36,12 @@ def webhook_event_receive(*, payload: bytes, signature_header: str | None) -> tu
             )
             # robust: a failing eager run (tests, laptops) must not turn the stored event into a 500;
             # the task's own retries and the periodic sweep take it from here.
-            transaction.on_commit(partial(webhook_event_process_task.delay, str(stored.pk)), robust=True)
+            event_pk = str(stored.pk)
+
+            def enqueue_webhook_event():
+                webhook_event_process_task.delay(event_pk)
+
+            transaction.on_commit(enqueue_webhook_event, robust=True)
     except IntegrityError:
         return WebhookEvent.objects.get(stripe_event_id=event["id"]), False
     return stored, True
