@@ -72,6 +72,11 @@ def main():
         print("warning: not PostgreSQL; set DATABASE_URL for a meaningful figure", file=sys.stderr)
     call_command("migrate", verbosity=0)
     creator = ensure_followers(args.followers)
+    if settings.USING_POSTGRES:
+        # Fresh bulk-loaded tables have no planner statistics until autovacuum gets to them; without
+        # them the follower query sorts every remaining edge per batch (140 ms instead of 1.5 ms).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE users_follow, users_user, notifications_notification")
     FanoutJob.objects.filter(actor=creator).delete()
     Notification.objects.filter(actor=creator).delete()
 

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from notifications.catalogue import NotificationType, spec_for
+from notifications.targets import display_kind, display_snapshot
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 DIGEST = "digest"
@@ -73,7 +74,8 @@ def notification_email(notification) -> EmailMultiAlternatives:
         "notification": notification,
         "recipient": recipient,
         "actor_name": actor_name(notification),
-        "snapshot": notification.target_snapshot or {},
+        "snapshot": display_snapshot(notification),
+        "kind": display_kind(notification),
         "data": notification.data or {},
         "type_label": NotificationType(notification.type).label,
         "unsubscribe_url": url,
@@ -97,7 +99,7 @@ def digest_email(*, user, notifications, total: int) -> EmailMultiAlternatives:
                 "notification": n,
                 "actor_name": actor_name(n),
                 "label": NotificationType(n.type).label,
-                "snapshot": n.target_snapshot or {},
+                "snapshot": display_snapshot(n),
             }
             for n in notifications
         ],
@@ -118,10 +120,10 @@ def digest_email(*, user, notifications, total: int) -> EmailMultiAlternatives:
 def push_message(notification) -> dict:
     """The title/body/data of a push for one notification (FCM and Web Push share it)."""
     spec = spec_for(notification.type)
-    snapshot_text = (notification.target_snapshot or {}).get("text", "")
+    snapshot_text = display_snapshot(notification)["text"]
     if notification.actor_id and not spec.urgent:
         title = actor_name(notification)
-        body = spec.verb.format(kind=notification.target_kind or "post")
+        body = spec.verb.format(kind=display_kind(notification))
     else:
         title = NotificationType(notification.type).label
         body = spec.verb

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, RowNumber
 from core.exceptions import NotFound
 from notifications.catalogue import NotificationType, spec_for
 from notifications.models import Notification, NotificationSettings, PushDevice
+from notifications.targets import display_kind
 
 GROUP_ACTORS_SHOWN = 3
 
@@ -57,7 +58,7 @@ def notification_group_list(*, viewer, type_: str | None = None, unread: bool | 
 
 def _group_text(*, type_, actors, count, latest) -> str:
     spec = spec_for(type_)
-    verb = spec.verb.format(kind=latest.target_kind or "post")
+    verb = spec.verb.format(kind=display_kind(latest))
     if not actors:
         label = verb or NotificationType(type_).label
         return label if count == 1 else f"{label} ({count})"

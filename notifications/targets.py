@@ -54,3 +54,20 @@ def target_ref(target) -> TargetRef:
     else:
         snapshot = {"text": _shorten(raw)}
     return TargetRef(app=meta.app_label, kind=meta.model_name, id=str(target.pk), snapshot=snapshot)
+
+
+def display_kind(notification) -> str:
+    """What the event was about, in words: "post", "video", "comment"... Callers may say it in
+    data["kind"] (a comment notification's target is the comment, but it is about a post)."""
+    data = notification.data or {}
+    snapshot = notification.target_snapshot or {}
+    return data.get("kind") or snapshot.get("on") or notification.target_kind or "post"
+
+
+def display_snapshot(notification) -> dict:
+    """The snapshot with a `text` key whatever the target called it (posts: text, videos: title)."""
+    snapshot = dict(notification.target_snapshot or {})
+    snapshot.setdefault("text", snapshot.get("title", ""))
+    if not snapshot["text"]:
+        snapshot["text"] = snapshot.get("title", "")
+    return snapshot

@@ -90,3 +90,15 @@ def test_demo_seed_is_idempotent():
     first = Notification.objects.count()
     demo.seed(ctx, lambda label: None)
     assert first == Notification.objects.count() == 2 * (3 + 3 + 1 + 1)
+
+
+def test_comment_on_a_post_reads_as_a_post_and_video_titles_show(user, other_user):
+    from notifications.emails import notification_email, push_message
+    from notifications.targets import TargetRef
+
+    comment = TargetRef(app="social", kind="comment", id="c1", snapshot={"text": "Great!", "on": "video"})
+    n = notification_send(recipient=user, type="comment", actor=other_user, target=comment, data={"kind": "video"})
+    assert push_message(n)["body"] == "commented on your video: Great!"
+    video = TargetRef(app="content", kind="video", id="v1", snapshot={"title": "Bouldering 101"})
+    ready = notification_send(recipient=user, type="video_ready", target=video)
+    assert "“Bouldering 101” has finished processing" in notification_email(ready).body
