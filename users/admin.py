@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from users import services
-from users.models import AccountEvent, ApiKey, Block, DataExport, Follow, Mute, User, UserSession
+from users.models import AccountEvent, ApiKey, Block, DataExport, Follow, FollowRequest, Mute, User, UserSession
 
 
 class SanctionForm(forms.Form):
@@ -202,6 +202,13 @@ class FollowAdmin(ReadOnlyAdmin):
     list_display = ["follower", "following", "created_at"]
     search_fields = ["follower__username", "following__username"]
     list_select_related = ["follower", "following"]
+
+
+@admin.register(FollowRequest)
+class FollowRequestAdmin(ReadOnlyAdmin):
+    list_display = ["requester", "target", "created_at"]
+    search_fields = ["requester__username", "target__username"]
+    list_select_related = ["requester", "target"]
 
 
 @admin.register(Block)
