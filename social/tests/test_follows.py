@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from notifications.models import Notification
 from users import services as graph
@@ -193,3 +194,23 @@ def test_me_and_usernames_address_accounts(as_user, user, creator, follow):
 
     assert [f["user"]["username"] for f in as_user.get("/api/v1/users/me/followers").data["results"]] == ["cora"]
     assert as_user.post("/api/v1/users/cora/follow", {}, format="json").status_code == 201
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not settings.USING_POSTGRES, reason="needs PostgreSQL row locking")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_follows_keep_counters_exact():
+    from social import services
+    from social.tests.concurrency import run_in_threads
+
+    star = UserFactory()
+    fans = [UserFactory() for _ in range(10)]
+
+    run_in_threads(10, lambda i: services.follow_user(follower=fans[i], following=star))
+    # One fan tapping "follow" on five devices at once still follows once.
+    run_in_threads(5, lambda i: services.follow_user(follower=fans[0], following=star))
+    run_in_threads(4, lambda i: services.unfollow_user(follower=fans[i], following=star))
+
+    star.refresh_from_db()
+    assert star.followers_count == 6 == Follow.objects.filter(following=star).count()
+    assert Notification.objects.filter(recipient=star, type="follow").count() == 10

@@ -1,13 +1,12 @@
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from content.models import Post, PostVisibility
 from notifications.models import Notification
 from social import services
 from social.models import Comment, Like
+from social.tests.concurrency import run_in_threads
 from social.tests.factories import PostFactory, UserFactory
 from users import services as graph
 
@@ -111,27 +110,6 @@ def test_database_refuses_a_second_like_of_the_same_post(user, post):
         Like.objects.create(user=user, post=post)
 
 
-def _run_in_threads(n, fn):
-    barrier = threading.Barrier(n)
-    errors = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            fn(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(not settings.USING_POSTGRES, reason="needs PostgreSQL row locking")
 @pytest.mark.django_db(transaction=True)
@@ -140,15 +118,15 @@ def test_concurrent_likes_keep_counters_exact():
     users = [UserFactory() for _ in range(12)]
     comment = services.comment_create(author=users[0], target=post, text="first")
 
-    _run_in_threads(12, lambda i: services.like_create(user=users[i], target=post))
-    _run_in_threads(12, lambda i: services.like_create(user=users[i], target=comment))
+    run_in_threads(12, lambda i: services.like_create(user=users[i], target=post))
+    run_in_threads(12, lambda i: services.like_create(user=users[i], target=comment))
     # The same person double-tapping from several devices at once: still one like.
-    _run_in_threads(6, lambda i: services.like_create(user=users[0], target=Post.objects.get(pk=post.pk)))
+    run_in_threads(6, lambda i: services.like_create(user=users[0], target=Post.objects.get(pk=post.pk)))
 
     assert Post.objects.get(pk=post.pk).likes_count == 12 == Like.objects.filter(post=post).count()
     assert Comment.objects.get(pk=comment.pk).like_count == 12
 
-    _run_in_threads(12, lambda i: services.like_delete(user=users[i % 6], target=post))
+    run_in_threads(12, lambda i: services.like_delete(user=users[i % 6], target=post))
 
     assert Post.objects.get(pk=post.pk).likes_count == 6 == Like.objects.filter(post=post).count()
 
