@@ -1,10 +1,10 @@
 """Threaded comments: create (with the item's comment policy), edit, delete, pin; their notifications."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from content.models import CommentPolicy, Post, Video
-from core.exceptions import NotFound, PermissionDenied, ValidationFailed
+from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from notifications.services import notification_send
 from payments.selectors import subscription_grants_access
 from social.mentions import mentioned_users
@@ -147,7 +147,13 @@ def comment_pin(*, comment: Comment, by: User, target: Post | Video) -> Comment:
     Comment.all_objects.filter(**{kind: target}, pinned_at__isnull=False).exclude(pk=comment.pk).update(pinned_at=None)
     if comment.pinned_at is None:
         comment.pinned_at = timezone.now()
-        comment.save(update_fields=["pinned_at", "updated_at"])
+        try:
+            with transaction.atomic():
+                comment.save(update_fields=["pinned_at", "updated_at"])
+        except IntegrityError:
+            # Two pins of different comments raced; the partial unique index kept one.
+            comment.pinned_at = None
+            raise Conflict("Another comment was pinned at the same moment; try again.") from None
     return comment
 
 
