@@ -8,6 +8,7 @@ signed-in viewer (any session) or the same anonymous session has not added one t
 """
 
 import datetime
+import hashlib
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -49,7 +50,12 @@ def _mark_seen(bitmap: bytes, start: float, end: float, duration: float | None) 
 
 
 def _session(video: Video, viewer, session_id: str, now, country: str) -> VideoWatchSession:
-    key = f"u:{viewer.pk}:{session_id}" if viewer is not None else f"a:{session_id}"
+    # The stored key must fit the 64-character column whatever the client's session id (≤ 40) is:
+    # signed-in viewers are keyed by a digest of (user, session), anonymous ones by their session id.
+    if viewer is not None:
+        key = "u:" + hashlib.sha256(f"{viewer.pk}:{session_id}".encode()).hexdigest()[:62]
+    else:
+        key = f"a:{session_id}"
     session = VideoWatchSession.objects.select_for_update().filter(video=video, session_id=key).first()
     if session is not None:
         return session
