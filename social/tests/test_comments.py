@@ -283,3 +283,16 @@ def test_anonymous_can_read_comments_of_public_posts(api_client, user, post):
 
     assert [c["text"] for c in api_client.get(comments_url(post)).data["results"]] == ["hello"]
     assert api_client.post(comments_url(post), {"text": "x"}, format="json").status_code == 401
+
+
+def test_replies_query_count_is_flat(client_for, user, post, django_assert_max_num_queries):
+    client = client_for(UserFactory())
+    parent = services.comment_create(author=user, target=post, text="root")
+    services.comment_create(author=UserFactory(), target=post, text="r0", parent=parent)
+    with django_assert_max_num_queries(7) as one:
+        assert len(client.get(f"/api/v1/comments/{parent.pk}/replies").data["results"]) == 1
+    for i in range(19):
+        services.comment_create(author=UserFactory(), target=post, text=f"r{i + 1}", parent=parent)
+    with django_assert_max_num_queries(7) as twenty:
+        assert len(client.get(f"/api/v1/comments/{parent.pk}/replies").data["results"]) == 20
+    assert len(one.captured_queries) == len(twenty.captured_queries)

@@ -214,3 +214,16 @@ def test_concurrent_follows_keep_counters_exact():
     star.refresh_from_db()
     assert star.followers_count == 6 == Follow.objects.filter(following=star).count()
     assert Notification.objects.filter(recipient=star, type="follow").count() == 10
+
+
+def test_follow_requests_list_query_count_is_flat(client_for, django_assert_max_num_queries):
+    private = UserFactory(username="priv", is_private=True)
+    client = client_for(private)
+    graph.follow_create(follower=UserFactory(), following=private)
+    with django_assert_max_num_queries(2) as one:
+        assert len(client.get("/api/v1/follow-requests").data["results"]) == 1
+    for _ in range(19):
+        graph.follow_create(follower=UserFactory(), following=private)
+    with django_assert_max_num_queries(2) as twenty:
+        assert len(client.get("/api/v1/follow-requests").data["results"]) == 20
+    assert len(one.captured_queries) == len(twenty.captured_queries)
