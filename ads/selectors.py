@@ -7,7 +7,7 @@ from django.urls import reverse
 from ads.models import Advertiser, Campaign, Creative
 from ads.serving.choose import ServedAd, choose_ads
 from ads.serving.context import creator_for_context
-from ads.serving.index import VERSION_KEY
+from ads.serving.index import INDEX_KEYS
 from ads.viewer_profile import interests_cache_key, viewer_profile_for_request
 from content.models import Post
 from core.exceptions import NotFound
@@ -62,14 +62,14 @@ def ads_for_viewer(*, viewer, placement: str, count: int, user_agent: str = "", 
     """Ads to show this viewer now (empty for ad-free premium users), each with a signed token."""
     creator = creator_for_context(viewer=viewer, context=context, placement=placement)
     # One cache round trip for the index version and the viewer's interests.
-    keys = [VERSION_KEY] + ([interests_cache_key(viewer)] if viewer is not None else [])
+    keys = [*INDEX_KEYS] + ([interests_cache_key(viewer)] if viewer is not None else [])
     prefetched = cache.get_many(keys)
     profile = viewer_profile_for_request(
         user=viewer, user_agent=user_agent, remote_addr=remote_addr, prefetched=prefetched
     )
     return choose_ads(
         profile=profile, placement=placement, count=count, creator_id=creator.pk if creator is not None else None,
-        index_version=prefetched.get(VERSION_KEY),
+        index_keys=prefetched,
     )  # fmt: skip
 
 

@@ -47,7 +47,9 @@ def spend_charge_locked(*, campaign: Campaign, creative: Creative, cost_milli: i
     campaign.spent_day = today
     campaign.charged_minor = new_total // MILLI
     # Plain assignment is exact here: the row is locked, nobody else can have changed these columns.
-    campaign.save(update_fields=["spent_total_milli", "spent_today_milli", "spent_day", "charged_minor", "updated_at"])
+    # `updated_at` is left alone on purpose: it marks changes the serving index must pick up (edits,
+    # status), and spend reaches serving through the cache instead (see ads.serving.index).
+    campaign.save(update_fields=["spent_total_milli", "spent_today_milli", "spent_day", "charged_minor"])
     Creative.objects.filter(pk=creative.pk).update(**{counter: _plus_one(counter)})
     share_minor = 0
     if creator is not None and cost_milli and creator.pk != campaign.advertiser.user_id:

@@ -89,7 +89,7 @@ def _impressions_today(profile: ViewerProfile, now) -> dict[str, int]:
 
 
 def choose_ads(
-    *, profile: ViewerProfile, placement: str, count: int, creator_id=None, index_version: str | None = None
+    *, profile: ViewerProfile, placement: str, count: int, creator_id=None, index_keys: dict | None = None
 ) -> list[ServedAd]:
     if count <= 0:
         return []
@@ -122,7 +122,7 @@ def choose_ads(
             chosen.append(ServedAd(candidate=c, token=token.dumps(), reason=reason_for(c, profile)))
         batch.clear()
 
-    for scanned, c in enumerate(index_candidates(placement, version=index_version)):
+    for scanned, c in enumerate(index_candidates(placement, known=index_keys)):
         if len(chosen) >= count or scanned >= MAX_SCAN:
             break
         if c.campaign_id in seen_campaigns or not (c.start_ts <= ts < c.end_ts):

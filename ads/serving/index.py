@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +34,8 @@ from ads.models import Advertiser, Campaign, Creative
 from ads.models.campaign import MILLI
 
 VERSION_KEY = "ads:index:version"
+EPOCH_KEY = "ads:index:epoch"
+INDEX_KEYS = (VERSION_KEY, EPOCH_KEY)
 PLACEMENTS = tuple(Campaign.Placement.values)
 
 
@@ -102,14 +105,16 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def build_index(*, now=None) -> dict[str, list[Candidate]]:
-    """One query: approved creatives of active campaigns (not yet ended) of active advertisers.
+def build_index(*, now=None, creative_ids=None) -> dict[str, list[Candidate]]:
+    """One query: approved creatives of active campaigns (not yet ended) of active advertisers
+    (only those in `creative_ids` when given, for a patch).
 
     Plain tuples rather than model instances: building 10,000 candidates is dominated by Python
     object creation, and tuples cost a fraction of full model rows."""
     now = now or timezone.now()
+    base = Creative.objects.all() if creative_ids is None else Creative.objects.filter(pk__in=creative_ids)
     rows = (
-        Creative.objects.filter(
+        base.filter(
             status=Creative.Status.APPROVED,
             campaign__status=Campaign.Status.ACTIVE,
             campaign__end_at__gt=now,
@@ -171,68 +176,120 @@ def build_index(*, now=None) -> dict[str, list[Candidate]]:
             if placement in by_placement:
                 by_placement[placement].append(cand)
     for candidates in by_placement.values():
-        # Best expected revenue first; the id breaks ties so the order is stable between rebuilds.
-        candidates.sort(key=lambda x: (-x.score, x.creative_id))
+        candidates.sort(key=_rank_key)
     return by_placement
 
 
 class _Snapshot:
     def __init__(self):
         self.version = None
-        self.built_at = 0.0
+        self.epoch = None
+        self.built_at = 0.0  # monotonic time of the last full build
+        self.mark = None  # wall-clock time the data was read at (patches fetch what changed since)
         self.by_placement: dict[str, list[Candidate]] = {p: [] for p in PLACEMENTS}
         self.lock = threading.Lock()
 
 
 _snapshot = _Snapshot()
+# A patch re-reads rows changed since the last read minus this margin: it covers clock skew between
+# app servers and transactions that committed a little after they stamped `updated_at`.
+PATCH_MARGIN = timedelta(seconds=30)
+PATCH_LIMIT = 2000  # more changed creatives than this: a full build is cheaper
 
 
-def _current_version(known: str | None = None) -> str:
-    version = known or cache.get(VERSION_KEY)
+def _rank_key(c: Candidate):
+    # Best expected revenue first; the id breaks ties so the order is stable between rebuilds.
+    return (-c.score, c.creative_id)
+
+
+def _current_version(known: dict | None = None) -> tuple[str, str]:
+    """(version, epoch). The epoch changes only when the cache loses its keys (restart, eviction, a
+    test clearing it): then nothing about the past can be trusted and the snapshot is built in full.
+    `known`: these keys as the caller already read them (see ads.selectors), saving a round trip."""
+    values = known if known is not None and EPOCH_KEY in known else cache.get_many([VERSION_KEY, EPOCH_KEY])
+    version, epoch = values.get(VERSION_KEY), values.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, uuid.uuid4().hex, None)
+        epoch = cache.get(EPOCH_KEY)
     if version is None:
-        # Cache emptied (restart, eviction, a test): start a new generation so every process rebuilds.
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    return version
+    return version, epoch
 
 
-def _rebuild(snap: _Snapshot, version: str) -> None:
-    """Build and swap in a new snapshot; the caller holds `snap.lock`."""
+def _changed_creative_ids(since) -> set[str] | None:
+    """Creatives whose own row, campaign, advertiser or promoted post changed since `since`
+    (None: too many to patch)."""
+    ids = list(
+        Creative.objects.filter(
+            Q(updated_at__gte=since)
+            | Q(campaign__updated_at__gte=since)
+            | Q(campaign__advertiser__updated_at__gte=since)
+            | Q(promoted_post__updated_at__gte=since)
+        )
+        .order_by()
+        .values_list("id", flat=True)[: PATCH_LIMIT + 1]
+    )
+    return None if len(ids) > PATCH_LIMIT else {str(pk) for pk in ids}
+
+
+def _refresh(snap: _Snapshot, version: str, epoch: str) -> None:
+    """Bring the snapshot up to date and swap it in; the caller holds `snap.lock`, released here.
+
+    A new version is usually one advertiser's edit: re-read only the creatives changed since the last
+    read and splice them into the ranked lists (milliseconds), instead of rebuilding 10,000 rows."""
     try:
-        by_placement = build_index()
-        snap.by_placement, snap.version, snap.built_at = by_placement, version, time.monotonic()
+        # Wall clock from `time`, not timezone.now(): the mark must never run ahead of real rows.
+        mark = datetime.fromtimestamp(time.time(), UTC)
+        full = snap.mark is None or snap.epoch != epoch
+        changed = None if full else _changed_creative_ids(snap.mark - PATCH_MARGIN)
+        if changed is None:
+            by_placement = build_index()
+            snap.built_at = time.monotonic()
+        else:
+            fresh = build_index(creative_ids=changed) if changed else {p: [] for p in PLACEMENTS}
+            by_placement = {}
+            for placement in PLACEMENTS:
+                kept = [c for c in snap.by_placement.get(placement, []) if c.creative_id not in changed]
+                kept.extend(fresh[placement])
+                kept.sort(key=_rank_key)
+                by_placement[placement] = kept
+        # Published in one assignment each, readers see either the old or the new lists.
+        snap.by_placement, snap.version, snap.epoch, snap.mark = by_placement, version, epoch, mark
     finally:
         snap.lock.release()
 
 
-def _rebuild_in_background(snap: _Snapshot, version: str) -> None:
+def _refresh_in_background(snap: _Snapshot, version: str, epoch: str) -> None:
     def run():
+        snap.mark = None  # a periodic refresh is a full build
         try:
-            _rebuild(snap, version)
+            _refresh(snap, version, epoch)
         finally:
             connections.close_all()  # this thread's own connection; requests keep theirs
 
     threading.Thread(target=run, name="ads-index-refresh", daemon=True).start()
 
 
-def index_candidates(placement: str, *, version: str | None = None) -> list[Candidate]:
-    """The ranked candidates for a placement, rebuilding this process's snapshot when needed.
+def index_candidates(placement: str, *, known: dict | None = None) -> list[Candidate]:
+    """The ranked candidates for a placement, bringing this process's snapshot up to date first.
 
-    A new version (something changed: an approval, a pause, a spent budget) is rebuilt before this
-    request is answered, so changes take effect at once; other threads keep serving the previous
-    snapshot meanwhile. A snapshot that is merely old (CTR estimates, dates) is refreshed by a
-    background thread while requests keep using it, so no request pays for a periodic refresh.
+    A new version (something changed: an approval, a pause, a spent budget) is applied before this
+    request is answered, as a patch of the changed creatives, so changes take effect at once; other
+    threads keep serving the previous lists meanwhile. A snapshot that is merely old (CTR estimates,
+    dates, promoted posts' visibility, deleted rows) is rebuilt in full by a background thread while
+    requests keep using it, so no request pays for the periodic refresh.
     """
-    version = _current_version(version)
+    version, epoch = _current_version(known)
     snap = _snapshot
-    if snap.version != version:
+    if snap.version != version or snap.epoch != epoch:
         if snap.lock.acquire(blocking=snap.version is None):
-            if snap.version != version:
-                _rebuild(snap, version)
+            if snap.version != version or snap.epoch != epoch:
+                _refresh(snap, version, epoch)
             else:
                 snap.lock.release()
     elif time.monotonic() - snap.built_at >= settings.ADS_INDEX_REFRESH_SECONDS and snap.lock.acquire(blocking=False):
-        _rebuild_in_background(snap, version)
+        _refresh_in_background(snap, version, epoch)
     return snap.by_placement.get(placement, [])
 
 

@@ -319,3 +319,30 @@ def test_suspending_the_advertiser_pauses_and_hides_its_campaigns(launch, viewer
 
     with pytest.raises(Conflict):
         services.campaign_resume(campaign=campaign)
+
+
+def test_a_change_is_spliced_into_the_index_without_a_full_rebuild(launch, viewer, client_for, other_user, commit):
+    from django.core.cache import cache
+
+    from ads.serving import index
+
+    first, _ = launch(name="First", bid_amount=300)
+    assert [a["campaign_id"] for a in serve(client_for(viewer), count=3)] == [str(first.pk)]
+    calls = []
+    real_build = index.build_index
+
+    def spy(**kwargs):
+        calls.append(kwargs.get("creative_ids"))
+        return real_build(**kwargs)
+
+    with mock.patch.object(index, "build_index", side_effect=spy):
+        second, ad = launch(owner=make_advertiser(other_user), name="Second", bid_amount=900)
+        assert [a["campaign_id"] for a in serve(client_for(viewer), count=3)] == [str(second.pk), str(first.pk)]
+        with commit():
+            services.campaign_pause(campaign=first)
+        assert cache.get(index.VERSION_KEY) != index._snapshot.version
+        assert [a["campaign_id"] for a in serve(client_for(viewer), count=3)] == [str(second.pk)]
+    # Two patches, each re-reading only recently changed creatives (never a full build: None).
+    assert len(calls) == 2
+    assert all(ids is not None for ids in calls)
+    assert str(ad.pk) in calls[0]
