@@ -38,6 +38,15 @@ def unsubscribe_url(*, user_id, type_: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+def with_amount_display(data: dict) -> dict:
+    """Money arrives as integer minor units + currency (payments' convention); emails show "12.50 USD"."""
+    data = dict(data or {})
+    amount, currency = data.get("amount"), data.get("currency")
+    if "amount_display" not in data and isinstance(amount, int) and currency:
+        data["amount_display"] = f"{amount / 100:,.2f} {str(currency).upper()}"
+    return data
+
+
 def actor_name(notification) -> str:
     return notification.actor.name if notification.actor_id else "SocialFlow"
 
@@ -76,7 +85,7 @@ def notification_email(notification) -> EmailMultiAlternatives:
         "actor_name": actor_name(notification),
         "snapshot": display_snapshot(notification),
         "kind": display_kind(notification),
-        "data": notification.data or {},
+        "data": with_amount_display(notification.data),
         "type_label": NotificationType(notification.type).label,
         "unsubscribe_url": url,
         "site_url": settings.SITE_URL,

@@ -6,6 +6,7 @@ below content, payments and the rest and must never import them.
 """
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
@@ -53,7 +54,8 @@ class Notification(BaseModel):
     target_kind = models.CharField(max_length=50, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_snapshot = models.JSONField(default=dict, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    # DjangoJSONEncoder: callers may pass UUIDs, datetimes or Decimals in `data` without converting them.
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     # Notifications sharing a group_key collapse in the grouped view; ungroupable types get a unique key.
     group_key = models.CharField(max_length=255)
     # Set only for fan-out rows: one per (recipient, event), so a re-run fan-out never double-notifies.
@@ -230,7 +232,7 @@ class FanoutJob(BaseModel):
     target_kind = models.CharField(max_length=50, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_snapshot = models.JSONField(default=dict, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
     # The id of the last Follow edge processed: keyset pagination resumes after it.
     cursor = models.UUIDField(null=True, blank=True)

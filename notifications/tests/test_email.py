@@ -159,3 +159,18 @@ def test_daily_digest_replaces_individual_emails(user, other_user, django_captur
 
     Client().post(f"/api/v1/notifications/unsubscribe/{unsubscribe_token(user_id=user.pk, type_='digest')}")
     assert notification_settings_for(viewer=user).email_digest is False
+
+
+def test_money_is_shown_from_minor_units(user, other_user):
+    import uuid
+    from decimal import Decimal
+
+    from notifications.emails import notification_email
+
+    n = notification_send(
+        recipient=user,
+        type="tip_received",
+        actor=other_user,
+        data={"amount": 1250, "currency": "usd", "message": "Keep climbing", "ref": uuid.uuid4(), "x": Decimal("1.5")},
+    )
+    assert "sent you a tip of 12.50 USD: “Keep climbing”." in notification_email(n).body
