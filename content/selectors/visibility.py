@@ -6,7 +6,8 @@ A viewer sees a post or video when it is not deleted and either
   between viewer and author; it is published (published_at set and not in the future; videos also
   `ready`); age-restricted videos need a signed-in adult; and its visibility admits the viewer:
   public → everyone; unlisted (videos) → anyone with the link, never in lists; followers → accounts
-  following the author; subscribers → a paid-up subscription to the author at `min_tier` or above
+  following the author; a private account's (`is_private`) public and unlisted items are for its
+  followers only; subscribers → a paid-up subscription to the author at `min_tier` or above
   (by price; no `min_tier` means any tier); private → nobody else.
 
 The rule is a `Q` so list queries filter in SQL: building it costs at most one query (the viewer's
@@ -51,13 +52,17 @@ def _base_q(viewer, p: str, now) -> Q:
     return q
 
 
-def _admits_q(viewer, p: str, choices, tiers: dict) -> Q:
-    """The visibility values that admit a viewer who is not the author."""
-    admits = Q(**{f"{p}visibility": choices.PUBLIC})
+def _admits_q(viewer, p: str, choices, tiers: dict, open_values: tuple) -> Q:
+    """The visibility values that admit a viewer who is not the author.
+
+    `open_values` are open to everyone (public; plus unlisted when opened by link) — except that a
+    private account's open items are for its (approved) followers only.
+    """
+    admits = Q(**{f"{p}visibility__in": open_values, f"{p}author__is_private": False})
     if _is_anonymous(viewer):
         return admits
     followed = Follow.objects.filter(follower_id=viewer.pk).values("following_id")
-    admits |= Q(**{f"{p}visibility": choices.FOLLOWERS, f"{p}author_id__in": followed})
+    admits |= Q(**{f"{p}visibility__in": (*open_values, choices.FOLLOWERS), f"{p}author_id__in": followed})
     if tiers:
         # Group creators by the best price the viewer pays them, so the Q grows with distinct prices,
         # not with subscriptions.
@@ -83,7 +88,7 @@ def _is_minor(viewer) -> bool:
 
 
 def _one_post_q(viewer, p: str, tiers: dict, now) -> Q:
-    q = _base_q(viewer, p, now) & _admits_q(viewer, p, PostVisibility, tiers)
+    q = _base_q(viewer, p, now) & _admits_q(viewer, p, PostVisibility, tiers, (PostVisibility.PUBLIC,))
     if not _is_anonymous(viewer):
         q |= Q(**{f"{p}author_id": viewer.pk})
     return Q(**{f"{p}deleted_at__isnull": True}) & q
@@ -102,10 +107,9 @@ def post_visible_q(viewer, *, prefix: str = "") -> Q:
 def video_visible_q(viewer, *, listing: bool = True, prefix: str = "") -> Q:
     """Q over Video matching videos `viewer` may see; `listing=False` also admits unlisted ones."""
     p = prefix
-    admits = _admits_q(viewer, p, VideoVisibility, _tiers(viewer))
-    if not listing:
-        # Unlisted behaves like public for whoever holds the link (blocks and status still apply).
-        admits |= Q(**{f"{p}visibility": VideoVisibility.UNLISTED})
+    # Unlisted behaves like public for whoever holds the link (blocks and status still apply).
+    open_values = (VideoVisibility.PUBLIC,) if listing else (VideoVisibility.PUBLIC, VideoVisibility.UNLISTED)
+    admits = _admits_q(viewer, p, VideoVisibility, _tiers(viewer), open_values)
     q = _base_q(viewer, p, timezone.now()) & admits & Q(**{f"{p}status": Video.Status.READY})
     if _is_anonymous(viewer) or _is_minor(viewer):
         q &= Q(**{f"{p}age_restricted": False})

@@ -193,8 +193,8 @@ def repost_create(*, user, post_id) -> tuple[Post, bool]:
     original = post_get_visible(viewer=user, id=post_id)
     if original.repost_of_id:
         original = post_get_visible(viewer=user, id=original.repost_of_id)
-    if original.visibility != Post.Visibility.PUBLIC:
-        raise PermissionDenied("Only public posts can be reposted.")
+    if original.visibility != Post.Visibility.PUBLIC or original.author.is_private:
+        raise PermissionDenied("Only public posts of public accounts can be reposted.")
     existing = Post.objects.filter(author=user, repost_of=original).first()
     if existing is not None:
         return existing, False

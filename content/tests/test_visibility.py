@@ -177,3 +177,16 @@ def test_video_endpoints_matrix(cast, client_for, visibility, who):
     listed = client.get("/api/v1/videos", {"author": "author"})
     ids = {v["id"] for v in listed.json().get("results", [])} if listed.status_code == 200 else set()
     assert (str(video.pk) in ids) is (who in VIDEO_MATRIX[visibility])
+
+
+def test_private_account_public_items_are_for_followers(cast):
+    author, follower, stranger = cast["author"], cast["follower"], cast["stranger"]
+    User.objects.filter(pk=author.pk).update(is_private=True)
+    post = PostFactory(author=author)
+    video = VideoFactory(author=author, visibility="unlisted")
+    assert Post.objects.visible_to(follower).filter(pk=post.pk).exists()
+    assert not Post.objects.visible_to(stranger).filter(pk=post.pk).exists()
+    assert not Post.objects.visible_to(None).filter(pk=post.pk).exists()
+    assert video_get_visible(viewer=follower, id=video.pk) == video
+    with pytest.raises(NotFound):
+        video_get_visible(viewer=stranger, id=video.pk)
