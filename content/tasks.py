@@ -53,3 +53,11 @@ def media_orphans_sweep_task() -> int:
     from content.services.media_images import media_orphans_sweep
 
     return media_orphans_sweep()
+
+
+@shared_task(acks_late=True)
+def video_uploads_expire_task() -> int:
+    """Beat: abort uploads left unfinished for a week (frees S3 multipart parts and local disk)."""
+    from content.services.videos import video_uploads_expire
+
+    return video_uploads_expire()

@@ -514,6 +514,7 @@ CELERY_BEAT_SCHEDULE.update(
         "content-publish-due": {"task": "content.tasks.content_publish_due_task", "schedule": 60.0},
         "content-trending": {"task": "content.tasks.trending_recompute_task", "schedule": 600.0},
         "content-media-orphans": {"task": "content.tasks.media_orphans_sweep_task", "schedule": 3600.0},
+        "content-stale-uploads": {"task": "content.tasks.video_uploads_expire_task", "schedule": 3600.0},
     }
 )
 
@@ -619,3 +620,12 @@ CELERY_BEAT_SCHEDULE["ads-campaigns-roll-status"] = {
     "task": "ads.tasks.ads_campaigns_roll_status_task",
     "schedule": 60.0,
 }
+
+# --- backoffice -----------------------------------------------------------------------------------
+# Automatic moderation holds (rule in content.services.moderation): new posts, videos and comments
+# containing one of these words, and targets reported by this many distinct people, are hidden and
+# queued for review.
+MODERATION_BANNED_WORDS = env.list("MODERATION_BANNED_WORDS", default=[])
+MODERATION_AUTO_HOLD_REPORTERS = env.int("MODERATION_AUTO_HOLD_REPORTERS", default=3)
+# Content and social open a held item's case through this (they may not import the back office).
+MODERATION_HOLD_HANDLER = "social.services.reports.case_open_for_hold"

@@ -1,5 +1,6 @@
 """Video writes: the upload session, metadata, deletion, and the one status transition service."""
 
+import datetime
 import math
 import os
 import shutil
@@ -416,3 +417,21 @@ def playback_master_url(*, video: Video) -> tuple[str, int]:
         raise Conflict("The video is not ready to play yet.")
     expires = playback.expiry()
     return playback.master_url(video, expires), expires
+
+
+STALE_UPLOAD_AGE = datetime.timedelta(days=7)
+
+
+def video_uploads_expire(*, now=None) -> int:
+    """Abort uploads left unfinished for STALE_UPLOAD_AGE (beat): S3 multipart uploads keep their parts
+    (and their cost) until aborted, local parts fill the disk. Each in its own locked transaction."""
+    cutoff = (now or timezone.now()) - STALE_UPLOAD_AGE
+    stale = Video.objects.filter(status=Video.Status.UPLOADING, created_at__lt=cutoff).values_list("pk", flat=True)
+    expired = 0
+    for video_id in list(stale[:500]):
+        try:
+            video_upload_abort(video_id=video_id)
+            expired += 1
+        except Conflict:
+            continue  # completed meanwhile
+    return expired

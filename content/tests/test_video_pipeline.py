@@ -262,3 +262,22 @@ def test_processing_twice_is_harmless(creator, video_clip, small_parts, django_c
     assert video.status == "ready"
     assert video_process(video_id=video.pk) is None  # already ready: the redelivered task does nothing
     assert Notification.objects.filter(recipient=creator, type="video_ready").count() == 1
+
+
+def test_stale_uploads_expire(creator, client_for, video_clip, small_parts, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from content.services.videos import video_uploads_expire
+
+    client = client_for(creator)
+    data = video_clip.read_bytes()
+    created = _start(client, data)
+    _put_parts(client, created["upload"], data, only={1})
+    fresh = _start(client, data)
+    Video.objects.filter(pk=created["video"]["id"]).update(created_at=timezone.now() - datetime.timedelta(days=8))
+    assert video_uploads_expire() == 1
+    assert not Video.objects.filter(pk=created["video"]["id"]).exists()
+    assert not (settings.MEDIA_ROOT / "uploads" / created["video"]["id"]).exists()
+    assert Video.objects.get(pk=fresh["video"]["id"]).status == "uploading"
