@@ -33,7 +33,7 @@ def _defaults(model) -> dict:
                 out[field.attname] = default
         elif field.null:
             out[field.attname] = None
-        elif isinstance(field, (models.CharField, models.TextField)):
+        elif isinstance(field, (models.CharField, models.TextField, models.FileField)):
             out[field.attname] = ""
     return out
 

@@ -1,5 +1,6 @@
 """`manage.py bench_seed`: the benchmark dataset (bench/seed.py), deterministic and bulk-loaded."""
 
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             videos=opts["videos"],
             comments=opts["comments"],
             seed=opts["seed"],
-            out=self.stdout,
+            out=sys.stdout,  # Django's OutputWrapper would end every progress redraw with a newline
         )
         summary["total_seconds"] = round(time.monotonic() - started, 1)
         self.stdout.write(self.style.SUCCESS(" ".join(f"{k}={v}" for k, v in summary.items())))
