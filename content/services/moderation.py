@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from content.models import Post, Video
-from content.services.hashtags import post_hashtags_sync, video_hashtags_sync
+from content.services.hashtags import video_hashtags_sync
 from core.exceptions import NotFound
 
 KINDS = ("post", "video")
