@@ -628,4 +628,4 @@ CELERY_BEAT_SCHEDULE["ads-campaigns-roll-status"] = {
 MODERATION_BANNED_WORDS = env.list("MODERATION_BANNED_WORDS", default=[])
 MODERATION_AUTO_HOLD_REPORTERS = env.int("MODERATION_AUTO_HOLD_REPORTERS", default=3)
 # Content and social open a held item's case through this (they may not import the back office).
-MODERATION_HOLD_HANDLER = "social.services.reports.case_open_for_hold"
+MODERATION_HOLD_HANDLER = "social.services.moderation.case_open_for_hold"

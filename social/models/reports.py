@@ -64,6 +64,20 @@ class ModerationCase(BaseModel):
     )
     resolution_action = models.CharField(max_length=32, blank=True)
     resolution_reason = models.TextField(blank=True)
+    # Worked by the back office (socialflow.backoffice.moderation); states move only through it.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the target was hidden automatically, pending review."
+    )
+    hold_reason = models.CharField(max_length=200, blank=True)
+    dismissed_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The target's content when dismissed as benign: new reports on it, unchanged, do not reopen.",
+    )
 
     class Meta:
         constraints = [

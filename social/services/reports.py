@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from core.exceptions import Conflict, NotFound, ValidationFailed
 from social.models import ModerationCase, Report
 from social.models.reports import ReportCategory, ReportTargetType
+from social.services.moderation import case_hold_if_reported_enough, dismissed_case_for_unchanged
 from social.targets import content_get_visible
 from users.models import User
 from users.selectors import user_get_visible
@@ -90,6 +91,17 @@ def _open_case_locked(*, target_type: str, target_id, owner: User | None) -> Mod
     raise Conflict("The report could not be filed; try again.")
 
 
+def _benign_case_locked(*, target_type: str, target_id) -> ModerationCase | None:
+    """With no open case, a dismissal as benign of the unchanged target keeps new reports on that
+    closed case (counted, not reopened); editing the target lets the next report open a new case."""
+    if ModerationCase.objects.filter(
+        target_type=target_type, target_id=target_id, status=ModerationCase.Status.OPEN
+    ).exists():
+        return None
+    dismissed = dismissed_case_for_unchanged(target_type=target_type, target_id=target_id)
+    return None if dismissed is None else ModerationCase.objects.select_for_update().get(pk=dismissed.pk)
+
+
 @transaction.atomic
 def report_create(
     *, reporter: User, target_type: str, target_id, category: str, text: str = "", related_ids=()
@@ -110,7 +122,9 @@ def report_create(
     owner = report_target_owner(viewer=reporter, target_type=target_type, target_id=target_uuid)
     if owner is not None and owner.pk == reporter.pk:
         raise ValidationFailed("You cannot report yourself or your own content.")
-    case = _open_case_locked(target_type=target_type, target_id=target_uuid, owner=owner)
+    case = _benign_case_locked(target_type=target_type, target_id=target_uuid)
+    if case is None:
+        case = _open_case_locked(target_type=target_type, target_id=target_uuid, owner=owner)
     if Report.objects.filter(reporter=reporter, case=case).exists():
         raise Conflict("You already reported this.", code="already_reported")
     report = Report(
@@ -133,5 +147,7 @@ def report_create(
         report_count=F("report_count") + 1, categories=categories, last_reported_at=now, updated_at=now
     )
     case.refresh_from_db()
+    if case.status == ModerationCase.Status.OPEN:
+        case_hold_if_reported_enough(case=case)
     report.case = case
     return report
