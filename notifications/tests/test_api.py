@@ -172,3 +172,16 @@ def test_openapi_schema_has_no_warnings_from_this_app(capsys):
     call_command("spectacular", "--validate", "--file", "/dev/null")
     out = capsys.readouterr()
     assert [line for line in (out.out + out.err).splitlines() if "notifications/" in line] == []
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_requests_query_count_is_flat(user, client_for, django_assert_max_num_queries, count):
+    from notifications.services import notification_settings_update
+
+    notification_settings_update(user=user, stranger_policy="filter")
+    for stranger in UserFactory.create_batch(count):
+        notification_send(recipient=user, type="mention", actor=stranger, target=post_ref(1))
+    client = client_for(user)
+    with django_assert_max_num_queries(3):
+        res = client.get(f"{URL}/requests")
+    assert len(res.json()["results"]) == count
