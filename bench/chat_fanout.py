@@ -47,6 +47,10 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def percentile(values, q):
     if not values:
         return None
@@ -162,8 +166,23 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
     seq_counter = iter(range(10**9))
     refused = []
 
+    async def drain(ws):
+        # A sender reads its own socket continuously (it is in the room too) so nothing backs up.
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                data = json.loads(msg.data)
+                if data.get("type") == "error":
+                    refused.append(data)
+
     async def sender(i, token, session):
+        try:
+            await _sender(i, token, session)
+        except Exception as exc:
+            refused.append({"sender": i, "error": repr(exc)})
+
+    async def _sender(i, token, session):
         async with session.ws_connect(url, origin="http://127.0.0.1", timeout=30) as ws:
+            reader = asyncio.create_task(drain(ws))
             await ws.send_str(json.dumps({"type": "auth", "token": token}))
             await asyncio.sleep(1 + i * per_sender_interval / len(tokens))
             start = time.monotonic()
@@ -173,13 +192,7 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
                 await ws.send_str(json.dumps({"type": "chat", "body": f"A {seq} {time.time():.6f}"}))
                 n += 1
                 await asyncio.sleep(max(0, start + n * per_sender_interval - time.monotonic()))
-                while True:  # drain our own socket so it never backs up
-                    try:
-                        msg = await asyncio.wait_for(ws.receive(), timeout=0.001)
-                    except TimeoutError:
-                        break
-                    if msg.type == aiohttp.WSMsgType.TEXT and json.loads(msg.data).get("type") == "error":
-                        refused.append(json.loads(msg.data))
+            reader.cancel()
 
     async with aiohttp.ClientSession() as session:
         await asyncio.gather(*(sender(i, t, session) for i, t in enumerate(tokens)))
@@ -189,7 +202,7 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
 async def run_floor(stream_id, rate, duration):
     from channels.layers import get_channel_layer
 
-    from livestream.realtime import CHAT_LAYER, stream_group
+    from livestream.realtime import CHAT_LAYER, chat_event, stream_group
 
     layer = get_channel_layer(CHAT_LAYER)
     group = stream_group(stream_id)
@@ -197,9 +210,7 @@ async def run_floor(stream_id, rate, duration):
     seq = 0
     while time.monotonic() - start < duration:
         body = f"F {seq} {time.time():.6f}"
-        await layer.group_send(
-            group, {"type": "chat.event", "payload": {"type": "chat", "message": {"body": body, "user": None}}}
-        )
+        await layer.group_send(group, chat_event({"type": "chat", "message": {"body": body, "user": None}}))
         seq += 1
         await asyncio.sleep(max(0, start + seq / rate - time.monotonic()))
     return seq
@@ -313,7 +324,9 @@ def main():
         t_connect = time.monotonic()
         for p in procs:
             p.start()
+        progress(f"connecting {args.clients} clients")
         connected = sum(ready_q.get(timeout=180) for _ in procs)
+        progress(f"{connected} connected")
         result["connect_seconds"] = round(time.monotonic() - t_connect, 2)
         result["connected"] = connected
         time.sleep(2)
@@ -322,19 +335,28 @@ def main():
         result["rss_per_connection_kib"] = round((rss_connected - rss_idle) / max(1, connected), 1)
 
         t = time.monotonic()
-        sent_app, refused = asyncio.run(run_senders(url, tokens, args.rate, args.duration, None))
+        progress("app phase")
+        sent_app, refused = asyncio.run(
+            asyncio.wait_for(run_senders(url, tokens, args.rate, args.duration, None), args.duration + 60)
+        )
+        progress(f"app phase done: {sent_app} sent")
         result["app_wall_seconds"] = round(time.monotonic() - t, 1)
         result["app_refused"] = len(refused)
         time.sleep(5)  # drain
         sent_floor = 0
         if not args.skip_floor:
             t = time.monotonic()
-            sent_floor = asyncio.run(run_floor(stream_id, args.rate, args.duration))
+            progress("floor phase")
+            sent_floor = asyncio.run(
+                asyncio.wait_for(run_floor(stream_id, args.rate, args.duration), args.duration + 60)
+            )
+            progress(f"floor phase done: {sent_floor} sent")
             result["floor_wall_seconds"] = round(time.monotonic() - t, 1)
             time.sleep(5)
         result["daphne_rss_mib"]["after"] = round(rss_kib(daphne.pid) / 1024, 1)
         go_stop.set()
         outs = [result_q.get(timeout=120) for _ in procs]
+        progress("results collected")
         for p in procs:
             p.join(timeout=30)
         result["client_errors"] = sum(o["error_count"] for o in outs)
@@ -344,7 +366,7 @@ def main():
         if not args.skip_floor:
             result["floor"] = summarise("F", sent_floor, outs)
             result["floor"]["deliveries_per_second"] = round(result["floor"]["deliveries"] / args.duration, 1)
-        result["oversize_frames"] = asyncio.run(oversize_checks(url))
+        result["oversize_frames"] = asyncio.run(asyncio.wait_for(oversize_checks(url), 90))
     finally:
         if go_stop is not None:
             go_stop.set()

@@ -1,9 +1,11 @@
 """The only module that sends livestream events to websockets: always after commit, to the stream's group.
 
-Every event is `{"type": "chat.event", "payload": {...}}`; consumers forward `payload` to clients as is
-(optionally dropping chat from users the viewer blocked). Payload types: chat, donation, system,
+Every event is `{"type": "chat.event", "text": "<the client frame, JSON>", "author": "<user id or ''>"}`;
+consumers forward `text` to clients as is (dropping chat whose author the viewer blocked). Payload types: chat, donation, system,
 moderation, viewer_count, pinned (and error, which consumers send to one client only).
 """
+
+import json
 
 from core.realtime import broadcast_on_commit, group_send_now
 
@@ -32,8 +34,19 @@ def chat_message_payload(message) -> dict:
     }
 
 
+def chat_event(payload: dict) -> dict:
+    """The group event: the client frame serialised once here, not once per socket in every consumer.
+
+    `author` lets consumers drop chat from users their viewer blocked without parsing the frame.
+    """
+    author = ""
+    if payload["type"] in ("chat", "donation"):
+        author = ((payload.get("message") or {}).get("user") or {}).get("id", "")
+    return {"type": "chat.event", "text": json.dumps(payload, separators=(",", ":")), "author": author}
+
+
 def _send(stream_id, payload: dict) -> None:
-    broadcast_on_commit(stream_group(stream_id), {"type": "chat.event", "payload": payload}, alias=CHAT_LAYER)
+    broadcast_on_commit(stream_group(stream_id), chat_event(payload), alias=CHAT_LAYER)
 
 
 def broadcast_chat_message(message) -> None:
@@ -57,6 +70,6 @@ def send_viewer_count_now(*, stream_id, current: int, peak: int) -> bool:
     """Viewer counts are not tied to a write the reader must see first, so they go out immediately."""
     return group_send_now(
         stream_group(stream_id),
-        {"type": "chat.event", "payload": {"type": "viewer_count", "current": current, "peak": peak}},
+        chat_event({"type": "viewer_count", "current": current, "peak": peak}),
         alias=CHAT_LAYER,
     )

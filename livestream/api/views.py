@@ -41,6 +41,9 @@ class StreamViewSet(viewsets.GenericViewSet):
     def get_permissions(self):
         if self.action == "create":
             return [IsAuthenticated(), IsVerified()]
+        if self.action in ("key", "analytics", "moderators", "moderation_log"):
+            # Host/moderator reads: an anonymous caller is asked to sign in (401), not refused (403).
+            return [IsAuthenticated()]
         return super().get_permissions()
 
     def _stream(self):
