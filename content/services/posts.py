@@ -8,6 +8,7 @@ from content.selectors.visibility import post_get_visible
 from content.services.counters import post_counter_add
 from content.services.hashtags import post_hashtags_sync
 from content.services.mentions import post_mentions_sync
+from content.services.moderation import hold_for_banned_words
 from content.services.search_index import post_search_index
 from core.exceptions import NotFound, PermissionDenied, ValidationFailed
 
@@ -110,6 +111,8 @@ def post_create(
     post_search_index(post_id=post.pk)
     if post.published_at is not None:
         _publish(post)
+    # Banned words: hidden and queued for review (the rule lives in content.services.moderation).
+    hold_for_banned_words(kind="post", obj=post, texts=(post.text, post.content_warning))
     return post
 
 

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from content.models import CommentPolicy, Post, Video
+from content.services import moderation as content_moderation
 from core.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from notifications.services import notification_send
 from payments.selectors import subscription_grants_access
@@ -72,6 +73,16 @@ def comment_create(*, author: User, target: Post | Video, text: str, parent: Com
     if parent is not None:
         counter_add(parent, "reply_count", 1)
     _notify_new_comment(comment, target, parent)
+    found = content_moderation.banned_words_in(comment.text)
+    if found:
+        # Hidden and queued for review; the rule is content.services.moderation's, the hold social's.
+        from social.services.moderation import case_open_for_hold, comment_hide
+
+        comment_hide(comment_id=comment.pk)
+        comment.refresh_from_db(fields=["deleted_at"])
+        case_open_for_hold(
+            target_type="comment", target_id=comment.pk, owner=author, reason=f"banned words: {', '.join(found)}"
+        )
     return comment
 
 
