@@ -81,10 +81,10 @@ def main():
     Notification.objects.filter(actor=creator).delete()
 
     with CaptureQueriesContext(connection) as queries:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         job = notification_fanout(actor=creator, type="stream_live", target=creator, data={"title": "bench"})
         job = fanout_job_run(job_id=job.id, batch_size=args.batch)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     created = Notification.objects.filter(fanout_key=job.fanout_key).count()
 
     FanoutJob.objects.filter(pk=job.pk).update(status=FanoutJob.Status.RUNNING, cursor=None)
@@ -102,7 +102,9 @@ def main():
         f"queries             {len(queries.captured_queries)} ({len(queries.captured_queries) / job.batches:.1f}/batch)"
     )
     print(f"fan-out time        {elapsed:.2f} s ({created / elapsed:,.0f} notifications/s)")
+    print(f"app CPU time        {cpu:.2f} s (the rest is waiting for PostgreSQL)")
     print(f"re-run (idempotent) {rerun:.2f} s, notifications after: {after}")
+    print(f"load average        {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     assert created == after == args.followers
 
 
