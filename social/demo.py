@@ -15,8 +15,11 @@ COMMENTS = ["This is great!", "Saving this for later.", "How long did this take 
 def seed(ctx, step):
     fans = ctx.get("fans") or []
     creators = ctx.get("creators") or []
-    items = list(Post.objects.filter(author__in=creators, repost_of__isnull=True, published_at__isnull=False)[:12])
-    items += list(Video.objects.filter(author__in=creators, status=Video.Status.READY)[:6])
+    # A stable order: a second run must pick the same items (idempotent).
+    items = list(
+        Post.objects.filter(author__in=creators, repost_of__isnull=True, published_at__isnull=False).order_by("id")[:12]
+    )
+    items += list(Video.objects.filter(author__in=creators, status=Video.Status.READY).order_by("id")[:6])
     for i, fan in enumerate(fans):
         for j, item in enumerate(items):
             if (i + j) % 2 == 0:
