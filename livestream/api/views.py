@@ -258,7 +258,7 @@ class StreamViewSet(viewsets.GenericViewSet):
 
     @extend_schema(methods=["GET"], responses=s.ModeratorOutputSerializer(many=True))
     @extend_schema(methods=["POST"], request=s.UserRefInputSerializer, responses={201: s.ModeratorOutputSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # a plain list, as documented
     def moderators(self, request, pk=None):
         stream = self._stream()
         if request.method == "GET":
