@@ -168,3 +168,14 @@ def test_subscribers_are_listed_only_for_their_creator(
     assert "3 current subscribers." in html
     other = dashboard_client(second_creator).get("/dashboard/subscribers/").content.decode()
     assert "@subfan0" not in other and "0 current subscribers." in other
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_earnings_page_query_count_is_flat(dashboard_client, creator, count, django_assert_num_queries):
+    for i in range(count):
+        earn(creator, 1000 + i, f"earning:pin-{i}", release=i % 2 == 0)
+    client = dashboard_client(creator)
+    client.get("/dashboard/earnings/")
+    # session, user, balance (sums + next release), earnings by day and by source, connect account, payouts
+    with django_assert_num_queries(8):
+        assert client.get("/dashboard/earnings/").status_code == 200

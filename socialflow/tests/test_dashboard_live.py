@@ -153,3 +153,14 @@ async def test_a_session_waiting_for_its_second_factor_cannot_open_the_chat(clie
     joined = await _receive_until(socket, "system", event="joined")
     assert joined["you"]["user_id"] == str(creator.pk)
     await socket.disconnect()
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_streams_list_query_count_is_flat(dashboard_client, creator, count, django_assert_num_queries):
+    for i in range(count):
+        live.stream_create(host=creator, title=f"Stream {i}")
+    client = dashboard_client(creator)
+    client.get("/dashboard/live/")
+    # session, user, the visibility rule's lookups, count, page of streams (host and tier joined)
+    with django_assert_num_queries(6):
+        assert client.get("/dashboard/live/").status_code == 200
