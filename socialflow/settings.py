@@ -454,6 +454,9 @@ SOCIALACCOUNT_ADAPTER = "users.social_adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a provider-verified email signs in to the matching account
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
+# Called with each AccountEvent after commit (apps above users react without users importing them).
+USERS_ACCOUNT_EVENT_HOOKS = ["notifications.account_alerts.security_alert_from_account_event"]
+
 # --- notifications --------------------------------------------------------------------------------
 FCM_PROJECT_ID = env.str("FCM_PROJECT_ID", default="")
 FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
