@@ -134,6 +134,10 @@ class Stream(BaseModel):
     def __str__(self):
         return f"{self.title} ({self.status})"
 
+    def notification_snapshot(self) -> dict:
+        """What a `stream_live` notification shows without loading the stream again."""
+        return {"title": self.title, "host": self.host.username, "status": self.status}
+
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
