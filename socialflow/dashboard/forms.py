@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from ads.models import Campaign
 from content.models import Video
 from livestream.models import Stream
 from payments.selectors import tier_list_for_creator
@@ -124,3 +125,43 @@ class StreamForm(forms.Form):
         required=False, min_value=0, max_value=3600, initial=0, label="Chat slow mode (seconds)"
     )
     followers_only_chat = forms.BooleanField(required=False, label="Only followers may chat")
+
+
+def _codes(text: str, *, upper: bool) -> list[str]:
+    items = [c.strip() for c in (text or "").replace(";", ",").split(",") if c.strip()]
+    return [c.upper() if upper else c.lower() for c in items]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    objective = forms.ChoiceField(choices=Campaign.Objective.choices)
+    start_at = forms.DateTimeField(
+        label="Starts (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    end_at = forms.DateTimeField(
+        label="Ends (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    total_budget = MoneyField(label="Total budget")
+    daily_budget = MoneyField(label="Daily budget")
+    bid_type = forms.ChoiceField(choices=Campaign.BidType.choices, label="Bid type")
+    bid_amount = MoneyField(label="Bid", help_text="Per 1000 impressions (CPM) or per click (CPC).")
+    pacing = forms.ChoiceField(choices=Campaign.Pacing.choices)
+    target_countries = forms.CharField(required=False, help_text="Comma-separated country codes, e.g. PT, ES.")
+    target_languages = forms.CharField(required=False, help_text="Comma-separated language codes, e.g. en, pt.")
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["target_countries"] = _codes(data["target_countries"], upper=True)
+        data["target_languages"] = _codes(data["target_languages"], upper=False)
+        return data
+
+
+class TextAdForm(forms.Form):
+    headline = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    cta_label = forms.CharField(max_length=60, label="Button label")
+    cta_url = forms.URLField(max_length=2048, label="Link", assume_scheme="https")

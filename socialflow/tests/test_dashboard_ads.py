@@ -1,10 +1,13 @@
 """Advertiser pages: campaigns, creatives with review status, and the report charts — only one's own."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from ads import services as ads
+from ads.models import Campaign, Creative
 from ads.tests.factories import campaign_fields, creative_fields, make_advertiser
 from users.tests.factories import UserFactory
 
@@ -89,3 +92,44 @@ def test_campaign_page_query_count_is_flat(dashboard_client, user, reviewer, cou
     # session, user, advertiser check, campaign, report (impressions, clicks), creatives
     with django_assert_num_queries(7):
         assert client.get(f"/dashboard/ads/{campaign.pk}/").status_code == 200
+
+
+def test_create_a_campaign_and_submit_ads_for_review(dashboard_client, user, settings):
+    settings.ADS_BLOCKED_DOMAINS = ["bad.example"]
+    make_advertiser(user, fund=50_000)
+    client = dashboard_client(user)
+    start = timezone.now() + timedelta(days=1)
+    response = client.post(
+        "/dashboard/ads/",
+        {"name": "Autumn sale", "objective": "traffic", "start_at": start.strftime("%Y-%m-%dT%H:%M"),
+         "end_at": (start + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"), "total_budget": "200.00",
+         "daily_budget": "20.00", "bid_type": "cpc", "bid_amount": "0.30", "pacing": "even",
+         "target_countries": "pt, es", "target_languages": "PT"},
+    )  # fmt: skip
+    campaign = Campaign.objects.get(advertiser__user=user)
+    assert response.status_code == 302 and response["Location"] == f"/dashboard/ads/{campaign.pk}/"
+    assert (campaign.status, campaign.total_budget, campaign.daily_budget, campaign.bid_amount) == (
+        "draft",
+        20_000,
+        2_000,
+        30,
+    )
+    assert (campaign.target_countries, campaign.target_languages) == (["ES", "PT"], ["pt"])  # normalised by ads
+
+    ad = {
+        "headline": "Autumn sale",
+        "body": "Everything 20% off.",
+        "cta_label": "Shop",
+        "cta_url": "https://shop.example/",
+    }
+    assert client.post(f"/dashboard/ads/{campaign.pk}/", ad).status_code == 302
+    blocked = {**ad, "headline": "Elsewhere", "cta_url": "https://bad.example/x"}
+    assert client.post(f"/dashboard/ads/{campaign.pk}/", blocked).status_code == 302
+    statuses = dict(Creative.objects.filter(campaign=campaign).values_list("headline", "status"))
+    assert statuses == {"Autumn sale": "submitted", "Elsewhere": "draft"}  # the automatic check failed
+    html = client.get(f"/dashboard/ads/{campaign.pk}/").content.decode()
+    assert '<span class="status status-submitted">Submitted</span>' in html
+    assert '<span class="status status-draft">Draft</span>' in html and "Failed:" in html
+
+    invalid = client.post("/dashboard/ads/", {"name": "", "objective": "traffic"})
+    assert invalid.status_code == 400

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ads.models.campaign import MILLI
 from ads.reporting import campaign_report
@@ -16,14 +16,15 @@ from ads.selectors import (
     campaign_list_for_advertiser,
     creative_list_for_campaign,
 )
-from ads.services import campaign_activate, campaign_pause, campaign_resume
+from ads.services import campaign_activate, campaign_create, campaign_pause, campaign_resume, creative_create
 from core.exceptions import ApplicationError, NotFound
 from socialflow.dashboard import charts
 from socialflow.dashboard.access import dashboard_page
+from socialflow.dashboard.forms import CampaignForm, TextAdForm
 from socialflow.dashboard.money import format_money
 from socialflow.dashboard.pages import render_page
 from socialflow.dashboard.periods import PERIOD_CHOICES, day_label, period_from_request
-from socialflow.dashboard.service_errors import flash_service_error
+from socialflow.dashboard.service_errors import flash_service_error, form_add_service_error
 
 ACTIONS = {"activate": campaign_activate, "pause": campaign_pause, "resume": campaign_resume}
 
@@ -32,13 +33,21 @@ def _spent_minor(campaign) -> int:
     return campaign.spent_total_milli // MILLI
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @dashboard_page
 def campaigns(request):
     try:
         advertiser = advertiser_get_for_user(user=request.user)
     except NotFound:
         return render_page(request, "dashboard/ads_none.html", {}, section="ads")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_create(advertiser=advertiser, **form.values())
+        except ApplicationError as exc:
+            form_add_service_error(form, exc)
+        else:
+            return redirect("dashboard:campaign", campaign_id=campaign.pk)
     rows = [
         {
             "campaign": c,
@@ -52,8 +61,10 @@ def campaigns(request):
         "advertiser": advertiser,
         "balance": format_money(advertiser_balance_minor(advertiser=advertiser), advertiser.currency),
         "rows": rows,
+        "form": form,
     }
-    return render_page(request, "dashboard/campaigns.html", context, section="ads")
+    status = 400 if form.errors else 200
+    return render_page(request, "dashboard/campaigns.html", context, section="ads", status=status)
 
 
 def _own_campaign(request, campaign_id):
@@ -68,10 +79,19 @@ def _spend_text(value: Decimal, currency: str) -> str:
     return format_money(int(value.quantize(Decimal("1"))), currency)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @dashboard_page
 def campaign_detail(request, campaign_id):
     campaign = _own_campaign(request, campaign_id)
+    ad_form = TextAdForm(request.POST or None)
+    if request.method == "POST" and ad_form.is_valid():
+        try:
+            # Created and submitted in one step: the ads app runs its automatic checks, then a reviewer.
+            creative_create(campaign=campaign, format="text", **ad_form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_service_error(ad_form, exc)
+        else:
+            return redirect("dashboard:campaign", campaign_id=campaign.pk)
     period = period_from_request(request)
     report = campaign_report(campaign=campaign, date_from=period.first_day, date_to=period.last_day, group_by="day")
     by_day = {row["key"]: row for row in report["rows"]}
@@ -83,6 +103,7 @@ def campaign_detail(request, campaign_id):
     currency = campaign.currency
     context = {
         "campaign": campaign,
+        "ad_form": ad_form,
         "period": period,
         "period_choices": PERIOD_CHOICES,
         "creatives": creative_list_for_campaign(viewer=request.user, campaign_id=campaign.pk).order_by("created_at"),
@@ -113,7 +134,8 @@ def campaign_detail(request, campaign_id):
             fmt=lambda minor: format_money(round(minor), currency),
         ),
     }
-    return render_page(request, "dashboard/campaign.html", context, section="ads")
+    status = 400 if ad_form.errors else 200
+    return render_page(request, "dashboard/campaign.html", context, section="ads", status=status)
 
 
 @require_POST
