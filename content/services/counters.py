@@ -39,3 +39,15 @@ def post_counter_add(*, post_id, field: str, delta: int) -> int:
 def video_counter_add(*, video_id, field: str, delta: int) -> int:
     """Add `delta` to one of VIDEO_COUNTER_FIELDS of a video; returns the number of rows updated (0 or 1)."""
     return _add(Video, VIDEO_COUNTER_FIELDS, pk=video_id, field=field, delta=delta)
+
+
+def author_counters_refresh(*, user_id) -> None:
+    """Recount the author's published posts (reposts excluded) and ready published videos onto their
+    profile. Called in the transaction that publishes, removes or restores one, so it sees that change;
+    a recount (two indexed counts) rather than ±1 because videos reach "published" by several paths."""
+    from users.services import user_counter_set
+
+    posts = Post.objects.filter(author_id=user_id, published_at__isnull=False, repost_of__isnull=True).count()
+    videos = Video.objects.filter(author_id=user_id, published_at__isnull=False, status=Video.Status.READY).count()
+    user_counter_set(user_id=user_id, field="posts_count", value=posts)
+    user_counter_set(user_id=user_id, field="videos_count", value=videos)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from content.models import Post, Video
+from content.services.counters import author_counters_refresh
 from content.services.hashtags import video_hashtags_sync
 from core.exceptions import NotFound
 
@@ -69,6 +70,7 @@ def content_hide(*, kind: str, id) -> bool:
     else:
         obj.soft_delete()
         video_hashtags_sync(video=obj, removing=True)
+        author_counters_refresh(user_id=obj.author_id)
     return True
 
 
@@ -85,6 +87,7 @@ def content_unhide(*, kind: str, id) -> bool:
     else:
         obj.restore()
         video_hashtags_sync(video=obj)
+        author_counters_refresh(user_id=obj.author_id)
     return True
 
 

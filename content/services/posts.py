@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from content.models import MediaImage, Post, PostEdit
 from content.selectors.visibility import post_get_visible
-from content.services.counters import post_counter_add
+from content.services.counters import author_counters_refresh, post_counter_add
 from content.services.hashtags import post_hashtags_sync
 from content.services.mentions import post_mentions_sync
 from content.services.moderation import hold_for_banned_words
@@ -59,6 +59,7 @@ def _publish(post: Post) -> None:
         if original is not None:
             notification_send(recipient=original.author, type="quote", actor=post.author, target=post)
     post_mentions_sync(post=post, notify=True)
+    author_counters_refresh(user_id=post.author_id)
 
 
 @transaction.atomic
@@ -188,6 +189,7 @@ def _remove(post: Post) -> None:
         if post.quote_of_id:
             post_counter_add(post_id=post.quote_of_id, field="quotes_count", delta=-1)
     post_hashtags_sync(post=post, removing=True)
+    author_counters_refresh(user_id=post.author_id)
 
 
 @transaction.atomic
@@ -239,4 +241,5 @@ def post_restore(*, post_id) -> Post:
         if post.quote_of_id:
             post_counter_add(post_id=post.quote_of_id, field="quotes_count", delta=1)
     post_hashtags_sync(post=post)
+    author_counters_refresh(user_id=post.author_id)
     return post

@@ -16,6 +16,7 @@ from content.media.probe import NotAVideo, probe
 from content.media.store import store_for
 from content.media.transcode import TranscodeFailed, build_hls, build_stills
 from content.models import Video, VideoUploadPart
+from content.services.counters import author_counters_refresh
 from content.services.videos import video_transition
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def _finish_ready(video_id, *, renditions: list[str], prefix: str) -> Video | No
     if video.published_at is None and not (video.scheduled_at and video.scheduled_at > now):
         fields["published_at"] = now
     video_transition(video=video, to=Video.Status.READY, **fields)
+    author_counters_refresh(user_id=video.author_id)
     if first_time:
         _notify(video, "video_ready")
         if "published_at" in fields:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.models import Post, Video
+from content.services.counters import author_counters_refresh
 from content.services.posts import post_publish_scheduled
 
 BATCH = 500
@@ -30,6 +31,7 @@ def video_publish_scheduled(*, video_id) -> bool:
         return False
     video.published_at = video.scheduled_at
     video.save(update_fields=["published_at", "updated_at"])
+    author_counters_refresh(user_id=video.author_id)
     video_announce(video=video)
     return True
 

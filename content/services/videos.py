@@ -14,6 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from content.media import playback
 from content.media.store import default_kind, store_for
 from content.models import Video, VideoUploadPart
+from content.services.counters import author_counters_refresh
 from content.services.hashtags import video_hashtags_sync
 from content.services.search_index import video_search_index
 from core.exceptions import Conflict, NotFound, PayloadTooLarge, ValidationFailed
@@ -384,6 +385,7 @@ def video_delete(*, video_id, actor) -> None:
         store_for("s3").abort_multipart(video.source_key, video.upload_id)
     video.soft_delete()
     video_hashtags_sync(video=video, removing=True)
+    author_counters_refresh(user_id=video.author_id)
     video_files_delete_task.delay_on_commit(str(video.pk))
 
 

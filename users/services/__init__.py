@@ -3,7 +3,7 @@
 from users.services.access import account_state_error
 from users.services.api_keys import api_key_authenticate, api_key_create, api_key_revoke
 from users.services.audit import account_event_record
-from users.services.counters import user_counter_add, user_graph_counters_repair
+from users.services.counters import user_counter_add, user_counter_set, user_graph_counters_repair
 from users.services.deletion import account_anonymise, account_delete_request, accounts_anonymise_due
 from users.services.export import data_export_build, data_export_request
 from users.services.login import (
@@ -109,6 +109,7 @@ __all__ = [
     "user_email_verify",
     "user_find_by_login",
     "user_counter_add",
+    "user_counter_set",
     "user_graph_counters_repair",
     "user_profile_update",
     "user_reactivate",

@@ -17,6 +17,13 @@ def user_counter_add(*, user_id, field: str, delta: int) -> None:
         User.objects.filter(pk=user_id).update(**{field: Greatest(F(field) + delta, 0)})
 
 
+def user_counter_set(*, user_id, field: str, value: int) -> None:
+    """Set a content counter to a value its owning app just recounted (inside the same transaction)."""
+    if field not in CONTENT_COUNTERS:
+        raise ValueError(f"{field!r} is not a content counter of users.User")
+    User.objects.filter(pk=user_id).update(**{field: max(int(value), 0)})
+
+
 def user_graph_counters_repair(*, user_ids=None) -> int:
     """Recount followers/following from the edges (for a periodic repair job). Returns rows updated."""
     followers = Follow.objects.filter(following=OuterRef("pk")).values("following").annotate(n=Count("id")).values("n")
