@@ -115,6 +115,8 @@ class Video(SoftDeleteModel):
     class Meta:
         indexes = [
             models.Index(fields=["author", "-created_at"], name="video_author_created_idx"),
+            # The following feed pages videos by (author, published_at) like posts.
+            models.Index(fields=["author", "-published_at"], name="video_author_published_idx"),
             models.Index(fields=["-trending_score", "id"], name="video_trending_idx"),
         ]
         constraints = [
