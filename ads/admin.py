@@ -116,7 +116,7 @@ class CampaignAdmin(admin.ModelAdmin):
                     "total_budget", "spent_total_milli", "start_at", "end_at"]  # fmt: skip
     list_filter = ["status", "bid_type", "pacing", "objective"]
     search_fields = ["name", "advertiser__company_name", "advertiser__user__username"]
-    list_select_related = ["advertiser"]
+    list_select_related = ["advertiser__user"]  # the advertiser's name shows its user
     readonly_fields = [f.name for f in Campaign._meta.fields]
 
     def has_add_permission(self, request):

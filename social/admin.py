@@ -12,7 +12,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("id", "author", "post", "video", "parent", "like_count", "reply_count", "created_at", "deleted_at")
     list_filter = ("deleted_at", "created_at")
     search_fields = ("text", "author__username")
-    list_select_related = ("author",)
+    list_select_related = ("author", "post", "video", "parent")
     raw_id_fields = ("author", "post", "video", "parent", "deleted_by")
     readonly_fields = ("like_count", "reply_count", "deleted_by", "edited_at", "pinned_at")
     actions = ["remove_comments"]
@@ -36,7 +36,7 @@ class CommentAdmin(admin.ModelAdmin):
 class LikeAdmin(admin.ModelAdmin):
     list_display = ("id", "user", "post", "video", "comment", "created_at")
     search_fields = ("user__username",)
-    list_select_related = ("user",)
+    list_select_related = ("user", "post", "video", "comment")
     raw_id_fields = ("user", "post", "video", "comment")
 
 
@@ -52,7 +52,7 @@ class SaveCollectionAdmin(admin.ModelAdmin):
 class SaveAdmin(admin.ModelAdmin):
     list_display = ("id", "user", "post", "video", "collection", "created_at")
     search_fields = ("user__username",)
-    list_select_related = ("user", "collection")
+    list_select_related = ("user", "collection", "post", "video")
     raw_id_fields = ("user", "post", "video", "collection")
 
 
