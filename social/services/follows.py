@@ -13,10 +13,13 @@ from users.models import Follow, FollowRequest, User
 
 
 @transaction.atomic
-def follow_user(*, follower: User, following: User, hide_reposts: bool = False) -> tuple[Follow | FollowRequest, bool]:
+def follow_user(
+    *, follower: User, following: User, hide_reposts: bool | None = None
+) -> tuple[Follow | FollowRequest, bool]:
     """Follow `following`, or ask to when the account is private.
 
-    Returns (Follow | FollowRequest, created). Following again returns the existing edge unchanged.
+    Returns (Follow | FollowRequest, created). Following again returns the existing edge, with
+    `hide_reposts` updated when one is given (and no second notification).
     """
     edge, created = graph.follow_create(follower=follower, following=following, hide_reposts=hide_reposts)
     if not created:

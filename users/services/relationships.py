@@ -61,15 +61,22 @@ def _refuse_hidden(viewer: User, other: User) -> None:
         raise NotFound("No such account.")
 
 
+def _set_hide_reposts(edge: Follow | FollowRequest, hide_reposts: bool | None) -> None:
+    if hide_reposts is not None and edge.hide_reposts != hide_reposts:
+        edge.hide_reposts = hide_reposts
+        edge.save(update_fields=["hide_reposts", "updated_at"])
+
+
 @transaction.atomic
 def follow_create(
-    *, follower: User, following: User, hide_reposts: bool = False
+    *, follower: User, following: User, hide_reposts: bool | None = None
 ) -> tuple[Follow | FollowRequest, bool]:
     """Follow an account, or ask to when it is private.
 
     Returns (Follow, created) for a public account and (FollowRequest, created) for a private one;
     repeating the call returns the existing edge with created=False (an existing Follow wins over a
-    request). Self-follow is a ValidationFailed; a block either way or a hidden account is NotFound.
+    request); a `hide_reposts` given (not None) updates the existing edge's option, as Mastodon's follow
+    with `reblogs` does. Self-follow is a ValidationFailed; a block either way or a hidden account is NotFound.
     """
     if follower.pk == following.pk:
         raise ValidationFailed("You cannot follow yourself.", errors={"user": ["You cannot follow yourself."]})
@@ -78,16 +85,18 @@ def follow_create(
     _refuse_hidden(follower, following)
     existing = Follow.objects.filter(follower=follower, following=following).first()
     if existing is not None:
+        _set_hide_reposts(existing, hide_reposts)
         return existing, False
     if following.is_private:
         request_obj = FollowRequest.objects.filter(requester=follower, target=following).first()
         if request_obj is not None:
+            _set_hide_reposts(request_obj, hide_reposts)
             return request_obj, False
-        request_obj = FollowRequest(requester=follower, target=following, hide_reposts=hide_reposts)
+        request_obj = FollowRequest(requester=follower, target=following, hide_reposts=bool(hide_reposts))
         request_obj.full_clean(validate_unique=False, validate_constraints=False)
         request_obj.save(force_insert=True)
         return request_obj, True
-    follow = _add_follow(follower, following, hide_reposts)
+    follow = _add_follow(follower, following, bool(hide_reposts))
     _refresh_counters(follower, following)
     return follow, True
 

@@ -208,3 +208,18 @@ def test_content_counters_and_graph_repair(user, other_user):
     User.objects.update(followers_count=9, following_count=9)
     assert user_graph_counters_repair() == 2
     assert counts(user) == (0, 1) and counts(other_user) == (1, 0)
+
+
+def test_following_again_updates_the_hide_reposts_option(db):
+    from users.services import follow_create
+    from users.tests.factories import UserFactory
+
+    fan, star = UserFactory(), UserFactory()
+    edge, created = follow_create(follower=fan, following=star)
+    assert created is True and edge.hide_reposts is False
+    edge, created = follow_create(follower=fan, following=star, hide_reposts=True)
+    assert created is False
+    edge.refresh_from_db()
+    assert edge.hide_reposts is True
+    star.refresh_from_db()
+    assert star.followers_count == 1

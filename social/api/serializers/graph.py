@@ -4,7 +4,9 @@ from social.api.serializers.common import UserSummarySerializer
 
 
 class FollowInputSerializer(serializers.Serializer):
-    hide_reposts = serializers.BooleanField(default=False, help_text="Keep this account's reposts out of my feed.")
+    hide_reposts = serializers.BooleanField(
+        required=False, help_text="Keep this account's reposts out of my feed; sent again, it changes the option."
+    )
 
 
 class RelationshipSerializer(serializers.Serializer):

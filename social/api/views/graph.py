@@ -44,7 +44,7 @@ class UserGraphViewSet(viewsets.GenericViewSet):
         data = FollowInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         edge, created = services.follow_user(
-            follower=request.user, following=other, hide_reposts=data.validated_data["hide_reposts"]
+            follower=request.user, following=other, hide_reposts=data.validated_data.get("hide_reposts")
         )
         body = {
             "status": "requested" if isinstance(edge, FollowRequest) else "following",
