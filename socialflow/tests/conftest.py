@@ -187,3 +187,53 @@ def stripe_http(stripe_on):  # noqa: F811 - the imported fixture, requested by n
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add_passthru(stripe_on)
         yield mock
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings):
+    """The real ASGI application (HTTP and websockets) under daphne in a child process, for pages whose
+    websocket must work in the browser. Needs PostgreSQL (the child shares the test database) and Redis
+    (events from the test process reach the child's sockets through the channel layer), as in CI."""
+    if not (settings.USING_POSTGRES and settings.REDIS_URL):
+        pytest.skip("needs PostgreSQL and Redis (the live ASGI server runs in another process)")
+    from functools import partial
+
+    from channels.testing.live import make_application
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    # The child is forked: it must not inherit (and later close) this process's database sockets.
+    connections.close_all()
+    server = DaphneProcess("127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler))
+    server.daemon = True
+    server.start()
+    if not server.ready.wait(timeout=20):
+        server.terminate()
+        pytest.fail("daphne did not start")
+    try:
+        yield f"http://127.0.0.1:{server.port.value}"
+    finally:
+        server.terminate()
+        server.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_page(asgi_live_server, monkeypatch):
+    """A Chromium page against the daphne server (see `browser_page`)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=asgi_live_server, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
