@@ -433,7 +433,11 @@ AVATAR_SIZE = 400  # px, square
 AVATAR_MAX_UPLOAD_BYTES = env.int("AVATAR_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 AVATAR_MAX_PIXELS = 40_000_000
 # Apps above `users` add `callable(user) -> (section_name, data)` paths to put their data in exports.
-DATA_EXPORT_PROVIDERS = []
+DATA_EXPORT_PROVIDERS = [
+    "payments.export.payments_export",
+    "content.export.content_export",
+    "social.export.social_export",
+]
 CELERY_BEAT_SCHEDULE["users-lift-expired-suspensions"] = {
     "task": "users.tasks.suspensions_lift_expired_task",
     "schedule": timedelta(minutes=5),
