@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
 from ads.models import AdClick, AdImpression, Advertiser, Campaign, Creative, CreativeReviewQueue
@@ -43,8 +44,9 @@ class CreativeReviewQueueAdmin(admin.ModelAdmin):
     ordering = ["submitted_at"]
     action_form = ReviewActionForm
     actions = ["approve_selected", "reject_selected"]
-    readonly_fields = ["preview", "check_results_list", "campaign", "format", "headline", "body", "cta_label",
-                       "cta_url", "media_content_type", "media_size", "promoted_post", "submitted_at"]  # fmt: skip
+    readonly_fields = ["preview", "check_results_list", "advertiser_history", "campaign", "format", "headline", "body",
+                       "cta_label", "cta_url", "media_content_type", "media_size", "promoted_post",
+                       "submitted_at"]  # fmt: skip
     fields = readonly_fields
 
     def get_queryset(self, request):
@@ -71,6 +73,21 @@ class CreativeReviewQueueAdmin(admin.ModelAdmin):
     @admin.display(description="automatic checks")
     def check_results_list(self, obj):
         return _checks(obj)
+
+    @admin.display(description="advertiser's history")
+    def advertiser_history(self, obj):
+        """How this advertiser's earlier creatives fared, and the latest rejections with their reasons."""
+        advertiser = obj.campaign.advertiser
+        others = Creative.objects.filter(campaign__advertiser=advertiser).exclude(pk=obj.pk)
+        counts = dict(others.values_list("status").annotate(n=Count("id")))
+        rejected = others.filter(status=Creative.Status.REJECTED).order_by("-reviewed_at")[:5]
+        return format_html(
+            "<p>{} · status {} · {}</p><ul>{}</ul>",
+            advertiser.company_name,
+            advertiser.status,
+            ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no earlier creatives",
+            format_html_join("", "<li>rejected “{}”: {}</li>", ((c.headline, c.rejection_reason) for c in rejected)),
+        )
 
     def _review(self, request, queryset, decide, verb):
         done = 0

@@ -90,6 +90,8 @@ class VideoAdmin(admin.ModelAdmin):
         "author",
         "status",
         "progress",
+        "failure_reason",
+        "processing_attempts",
         "visibility",
         "views_count",
         "published_at",

@@ -1,7 +1,12 @@
 """Staff views of payments. The ledger is read-only here: corrections are new entries, posted by services."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db import transaction
+from django.db.models import Sum
 
+from core.audit import audit_record
 from core.exceptions import ApplicationError
 from payments import models, services
 from payments.services.tips import tip_refund
@@ -55,13 +60,20 @@ class StripeCustomerAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
 
 
+class RefundActionForm(ActionForm):
+    amount = forms.IntegerField(
+        required=False, min_value=1, help_text="Partial refund, in minor units (cents); empty: in full."
+    )
+
+
 @admin.register(models.Tip)
 class TipAdmin(ReadOnlyAdmin):
     list_display = ["fan", "creator", "amount", "currency", "status", "target_type", "created_at"]
     list_filter = ["status", "currency", "target_type"]
     search_fields = ["fan__username", "creator__username", "stripe_payment_intent_id", "stripe_charge_id"]
     list_select_related = ["fan", "creator"]
-    actions = ["refund_in_full"]
+    action_form = RefundActionForm
+    actions = ["refund_in_full", "refund_amount"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None
@@ -76,6 +88,24 @@ class TipAdmin(ReadOnlyAdmin):
             except ApplicationError as exc:
                 self.message_user(request, f"{tip}: {exc.detail}", messages.ERROR)
         self.message_user(request, f"Refund requested for {done} tips.", messages.SUCCESS)
+
+    @admin.action(description="Refund the amount given above (partial) at Stripe")
+    def refund_amount(self, request, queryset):
+        try:
+            amount = int(request.POST.get("amount") or 0)
+        except ValueError:
+            amount = 0
+        if amount <= 0:
+            self.message_user(request, "Give the amount to refund, in minor units.", messages.ERROR)
+            return
+        done = 0
+        for tip in queryset.filter(status=models.Tip.Status.SUCCEEDED):
+            try:
+                tip_refund(tip=tip, amount=amount)
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{tip}: {exc.detail}", messages.ERROR)
+        self.message_user(request, f"Refund of {amount} requested for {done} tips.", messages.SUCCESS)
 
 
 @admin.register(models.AdvertiserFunding)
@@ -106,11 +136,13 @@ class ConnectAccountAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Payout)
 class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ["creator", "amount", "currency", "status", "stripe_transfer_id", "created_at", "paid_at"]
+    list_display = [
+        "creator", "amount", "currency", "status", "failure_reason", "stripe_transfer_id", "created_at", "paid_at",
+    ]  # fmt: skip
     list_filter = ["status", "currency"]
     search_fields = ["creator__username", "stripe_transfer_id"]
     list_select_related = ["creator"]
-    actions = ["retry_transfer"]
+    actions = ["retry_transfer", "retry_failed"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None
@@ -120,6 +152,24 @@ class PayoutAdmin(ReadOnlyAdmin):
         for payout in queryset.filter(status=models.Payout.Status.PENDING):
             services.payout_execute(payout_id=payout.pk)
         self.message_user(request, "Retried.", messages.SUCCESS)
+
+    @admin.action(description="Retry failed payouts (a new payout of the same amount; failed is final)")
+    def retry_failed(self, request, queryset):
+        done = 0
+        for payout in queryset.filter(status=models.Payout.Status.FAILED).select_related("creator"):
+            try:
+                with transaction.atomic():  # the new payout and its audit entry commit together
+                    retry = services.payout_request(
+                        creator=payout.creator, amount=payout.amount, currency=payout.currency
+                    )
+                    audit_record(
+                        actor=request.user, action="payments.payout_retry", target=payout, data={"retry": str(retry.pk)}
+                    )
+            except ApplicationError as exc:
+                self.message_user(request, f"{payout}: {exc.detail}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"{done} failed payout(s) requested again.", messages.SUCCESS)
 
 
 @admin.register(models.WebhookEvent)
@@ -164,10 +214,18 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(models.LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "user", "currency", "created_at"]
+    list_display = ["kind", "user", "currency", "balance", "created_at"]
     list_filter = ["kind", "currency"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        # One aggregate in the list query, not one per row.
+        return super().get_queryset(request).annotate(balance_total=Sum("lines__amount"))
+
+    @admin.display(description="balance (debit +)", ordering="balance_total")
+    def balance(self, obj):
+        return obj.balance_total or 0
 
 
 @admin.register(models.JournalLine)

@@ -396,3 +396,43 @@ def _index_with_attention(request, extra_context=None):
 
 # The default site stays (every app's registrations apply); only its index gains the counts.
 admin.site.index = _index_with_attention
+
+
+# --- finance: the reconciliation report (Stripe balance transactions against the ledger) -----------
+class ReconciliationForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="A UTC day.")
+
+
+def reconciliation_view(request):
+    from django.core.exceptions import PermissionDenied
+
+    from payments.reconciliation import reconcile_day
+
+    if not request.user.has_perm("payments.view_journalentry"):
+        raise PermissionDenied
+    form = ReconciliationForm(request.GET or None)
+    report, error = None, ""
+    if form.is_valid():
+        try:
+            report = reconcile_day(day=form.cleaned_data["day"])
+        except ApplicationError as exc:
+            error = str(exc.detail)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Reconciliation report",
+        "form": form,
+        "report": report,
+        "error": error,
+    }
+    return TemplateResponse(request, "admin/backoffice/reconciliation.html", context)
+
+
+_default_get_urls = admin.site.get_urls
+
+
+def _get_urls():
+    extra = [path("reconciliation/", admin.site.admin_view(reconciliation_view), name="backoffice_reconciliation")]
+    return extra + _default_get_urls()
+
+
+admin.site.get_urls = _get_urls
