@@ -205,6 +205,7 @@ class ServingViewSet(GenericViewSet):
 
     permission_classes = [AllowAny]
     serializer_class = ServedAdSerializer
+    pagination_class = None  # serve answers a plain list of at most a few ads (the schema said "paginated")
     queryset = AdImpression.objects.none()  # for the schema generator; serving reads its own index
 
     def get_throttles(self):

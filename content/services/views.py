@@ -22,6 +22,9 @@ QUALIFY_FRACTION = 0.3
 VIEW_WINDOW = datetime.timedelta(hours=24)
 CLOCK_SLACK_SECONDS = 5.0  # network jitter between a client's timer and ours
 MAX_HEARTBEAT_SECONDS = 120.0
+# Before processing has measured a video its duration is unknown; the watched-seconds bitmap grows
+# with the position, so the position is capped (a 1e308 position was a 500, a 1e9 one a 125 MB bitmap).
+MAX_POSITION_SECONDS = 24 * 3600.0
 
 
 def _now():
@@ -94,6 +97,8 @@ def video_view_heartbeat(
         raise ValidationFailed(errors={"session_id": ["1–40 characters."]})
     if position < 0 or watched_seconds < 0 or watched_seconds > MAX_HEARTBEAT_SECONDS:
         raise ValidationFailed(errors={"watched_seconds": [f"Between 0 and {MAX_HEARTBEAT_SECONDS:g}."]})
+    if position > MAX_POSITION_SECONDS:
+        raise ValidationFailed(errors={"position": [f"At most {MAX_POSITION_SECONDS:g} seconds."]})
     duration = video.duration_seconds
     if duration:
         position = min(position, duration)

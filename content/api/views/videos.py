@@ -1,7 +1,7 @@
 """Videos: upload sessions, metadata, processing retries, playback, views and analytics."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -38,6 +38,7 @@ from content.services.videos import (
 )
 from content.services.views import video_view_heartbeat
 from core.idempotency import idempotent
+from core.schema import ErrorResponseSerializer
 from users.permissions import IsVerified
 
 
@@ -157,7 +158,12 @@ class VideoViewSet(viewsets.GenericViewSet):
         video = video_retry(video_id=video_get_owned(user=request.user, id=pk).pk, actor=request.user)
         return Response(self._out(request, video_get_owned(user=request.user, id=video.pk)))
 
-    @extend_schema(responses=VideoStreamOutputSerializer)
+    @extend_schema(
+        responses={
+            200: VideoStreamOutputSerializer,
+            409: OpenApiResponse(ErrorResponseSerializer, description="The video is not ready to play yet."),
+        }
+    )
     @action(detail=True, methods=["get"])
     def stream(self, request, pk=None):
         video = video_get_visible(viewer=viewer_of(request), id=pk)

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from core.schema import ErrorResponseSerializer
 from users import services
 from users.api.serializers.accounts import UserMeSerializer
 from users.api.serializers.auth import (
@@ -39,6 +40,14 @@ from users.throttles import (
 
 RESET_SENT = "If an account uses this address, a link to reset its password is on its way."
 VERIFY_SENT = "If this address belongs to an unverified account, a new verification link is on its way."
+
+
+# Sign-in steps need no credentials but check the ones they are given: wrong ones are a 401, an account
+# that may not sign in (suspended, banned) a 403. Documented so the schema fuzzing holds them to it.
+CREDENTIAL_ERRORS = {
+    401: OpenApiResponse(ErrorResponseSerializer, description="Wrong or expired credentials."),
+    403: OpenApiResponse(ErrorResponseSerializer, description="The account may not sign in."),
+}
 
 
 def login_response(result, request) -> Response:
@@ -111,7 +120,7 @@ class AuthViewSet(viewsets.GenericViewSet):
                 services.email_verification_send(user=user)
         return Response({"detail": VERIFY_SENT}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=LoginInputSerializer, responses={200: LoginOutputSerializer}, auth=[])
+    @extend_schema(request=LoginInputSerializer, responses={200: LoginOutputSerializer, **CREDENTIAL_ERRORS}, auth=[])
     @action(detail=False, methods=["post"])
     def login(self, request):
         data = _input(LoginInputSerializer, request)
@@ -120,7 +129,7 @@ class AuthViewSet(viewsets.GenericViewSet):
         )
         return login_response(result, request)
 
-    @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairSerializer}, auth=[])
+    @extend_schema(request=RefreshInputSerializer, responses={200: TokenPairSerializer, **CREDENTIAL_ERRORS}, auth=[])
     @action(detail=False, methods=["post"])
     def refresh(self, request):
         raw = _input(RefreshInputSerializer, request)["refresh"]
@@ -196,7 +205,9 @@ class TwoFactorViewSet(viewsets.GenericViewSet):
         extra = [MfaTokenThrottle()] if self.action == "verify" else []
         return [*super().get_throttles(), *extra]
 
-    @extend_schema(request=MfaVerifyInputSerializer, responses={200: LoginOutputSerializer}, auth=[])
+    @extend_schema(
+        request=MfaVerifyInputSerializer, responses={200: LoginOutputSerializer, **CREDENTIAL_ERRORS}, auth=[]
+    )
     @action(detail=False, methods=["post"])
     def verify(self, request):
         data = _input(MfaVerifyInputSerializer, request)
