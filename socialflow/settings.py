@@ -525,6 +525,14 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "PostVisibilityEnum": "content.models.common.PostVisibility",
+        "VideoVisibilityEnum": "content.models.common.VideoVisibility",
+        "VideoStatusEnum": "content.models.videos.Video.Status",
+    }
+)
+
 # --- social ---------------------------------------------------------------------------------------
 FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
 # Callable (*, viewer, feed, count) -> list[dict] supplying promoted feed items (the ads app); empty: none.
