@@ -67,7 +67,7 @@ check-deploy: $(STAMP)
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	bash bench/run_all.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 media
