@@ -13,6 +13,11 @@ from payments.services.tips import tip_refund
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    def _changelist_actions_allowed(self, request, obj) -> bool:
+        # Changelist actions only (never the edit form), and only with the model's change permission:
+        # a bare `obj is None` let any staff member (a moderator) open every payments list.
+        return obj is None and admin.ModelAdmin.has_change_permission(self, request, obj)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -42,7 +47,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     actions = ["resync_from_stripe"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None  # allow the changelist actions, not editing: status follows Stripe
+        return self._changelist_actions_allowed(request, obj)  # status follows Stripe: no editing
 
     @admin.action(description="Re-read from Stripe")
     def resync_from_stripe(self, request, queryset):
@@ -76,7 +81,7 @@ class TipAdmin(ReadOnlyAdmin):
     actions = ["refund_in_full", "refund_amount"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
+        return self._changelist_actions_allowed(request, obj)
 
     @admin.action(description="Refund in full at Stripe (the ledger follows the refund webhook)")
     def refund_in_full(self, request, queryset):
@@ -125,7 +130,7 @@ class ConnectAccountAdmin(ReadOnlyAdmin):
     actions = ["resync_from_stripe"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
+        return self._changelist_actions_allowed(request, obj)
 
     @admin.action(description="Re-read from Stripe")
     def resync_from_stripe(self, request, queryset):
@@ -145,7 +150,7 @@ class PayoutAdmin(ReadOnlyAdmin):
     actions = ["retry_transfer", "retry_failed"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
+        return self._changelist_actions_allowed(request, obj)
 
     @admin.action(description="Retry the transfer of pending payouts")
     def retry_transfer(self, request, queryset):
@@ -180,7 +185,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     actions = ["reprocess"]
 
     def has_change_permission(self, request, obj=None):
-        return obj is None
+        return self._changelist_actions_allowed(request, obj)
 
     @admin.action(description="Process again")
     def reprocess(self, request, queryset):

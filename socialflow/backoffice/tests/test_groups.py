@@ -62,3 +62,27 @@ def test_admins_hold_every_permission():
 
     assert Group.objects.get(name="Admins").permissions.count() == Permission.objects.count()
     assert apps.is_installed("socialflow")
+
+
+def test_ad_reviewer_cannot_open_moderation_or_finance(client):
+    client.force_login(staff_in("Ad reviewers"))
+    assert client.get("/admin/social/moderationcase/").status_code == 403
+    assert client.get("/admin/payments/payout/").status_code == 403
+    assert client.get("/admin/ads/creativereviewqueue/").status_code == 200
+
+
+def test_moderator_works_cases_and_reads_the_audit_log_but_no_money(client):
+    client.force_login(staff_in("Moderators"))
+    assert client.get("/admin/social/moderationcase/").status_code == 200
+    assert client.get("/admin/core/auditlogentry/").status_code == 200
+    assert client.get("/admin/content/video/").status_code == 200
+    for page in ("/admin/payments/tip/", "/admin/payments/ledgeraccount/", "/admin/reconciliation/"):
+        assert client.get(page).status_code == 403
+    assert client.get("/admin/ads/creativereviewqueue/").status_code == 403
+
+
+def test_finance_reads_the_ledger_but_cannot_write_it(client):
+    client.force_login(staff_in("Finance"))
+    assert client.get("/admin/payments/ledgeraccount/").status_code == 200
+    assert client.get("/admin/payments/journalentry/").status_code == 200
+    assert client.get("/admin/payments/journalentry/add/").status_code == 403
