@@ -7,6 +7,7 @@ The hold rule lives here, the lowest layer that creates moderated text, so posts
 and the reporter threshold in social all read the one definition.
 """
 
+import logging
 import re
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from content.services.hashtags import video_hashtags_sync
 from core.exceptions import NotFound
 
 KINDS = ("post", "video")
+logger = logging.getLogger("socialflow.content")
 
 
 def banned_words_in(*texts: str) -> list[str]:
@@ -38,12 +40,20 @@ def auto_hold_reporters() -> int:
 def hold_for_banned_words(*, kind: str, obj, texts) -> list[str]:
     """Hide a just-created item whose text has banned words and queue it; the words found (or [])."""
     found = banned_words_in(*texts)
-    if found:
-        content_hide(kind=kind, id=obj.pk)
-        obj.refresh_from_db(fields=["deleted_at"])
-        import_string(settings.MODERATION_HOLD_HANDLER)(
-            target_type=kind, target_id=obj.pk, owner=obj.author, reason=f"banned words: {', '.join(found)}"
-        )
+    if not found:
+        return []
+    try:
+        # Hidden and queued together: a hold nobody would see in the queue is worse than no hold.
+        with transaction.atomic():
+            content_hide(kind=kind, id=obj.pk)
+            import_string(settings.MODERATION_HOLD_HANDLER)(
+                target_type=kind, target_id=obj.pk, owner=obj.author, reason=f"banned words: {', '.join(found)}"
+            )
+    except Exception:
+        # A failing hook is logged and never undoes the creation that triggered it.
+        logger.exception("moderation hold of %s %s failed", kind, obj.pk)
+        return []
+    obj.refresh_from_db(fields=["deleted_at"])
     return found
 
 

@@ -148,3 +148,25 @@ def test_banned_words_hold_a_new_post(settings, offender):
     fine = post_create(author=offender, text="a perfectly normal post")
     assert Post.objects.filter(pk=fine.pk).exists()
     assert not ModerationCase.objects.filter(target_id=fine.pk).exists()
+
+
+def test_a_failing_hold_hook_leaves_the_post_up(settings, offender):
+    from content.services.posts import post_create
+
+    settings.MODERATION_BANNED_WORDS = ["scamcoin"]
+    settings.MODERATION_HOLD_HANDLER = "social.services.moderation.no_such_handler"
+    post = post_create(author=offender, text="scamcoin to the moon")
+    assert Post.objects.filter(pk=post.pk).exists()
+    assert not ModerationCase.objects.filter(target_id=post.pk).exists()
+
+
+def test_banned_words_hold_a_new_comment(settings, post):
+    from social.models import Comment
+    from social.services import comment_create
+
+    settings.MODERATION_BANNED_WORDS = ["scamcoin"]
+    comment = comment_create(author=UserFactory(), target=post, text="try SCAMCOIN")
+    assert comment.deleted_at is not None and not Comment.objects.filter(pk=comment.pk).exists()
+    post.refresh_from_db()
+    assert post.comments_count == 0
+    assert ModerationCase.objects.get(target_id=comment.pk).hold_reason == "banned words: scamcoin"
