@@ -20,7 +20,12 @@ HIDEABLE = (ReportTargetType.POST, ReportTargetType.VIDEO, ReportTargetType.COMM
 
 
 def _comment_locked(comment_id) -> Comment:
-    comment = Comment.all_objects.select_for_update().select_related("post", "video").filter(pk=comment_id).first()
+    comment = (
+        Comment.all_objects.select_for_update(of=("self",))
+        .select_related("post", "video")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None:
         raise NotFound("No such comment.")
     return comment
