@@ -10,7 +10,7 @@ class IsVerified(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and user.is_verified)
+        return bool(user and user.is_authenticated and user.is_email_verified)
 
 
 class IsModerator(BasePermission):

@@ -11,7 +11,7 @@ BILLING_FIELDS = ("company_name", "billing_email", "billing_address", "billing_c
 def advertiser_create(*, user, company_name: str, billing_email: str, billing_address: str,
                       billing_country: str, vat_id: str = "", currency: str = "usd") -> Advertiser:  # fmt: skip
     """Any verified user may advertise; one advertiser account per user."""
-    if not user.is_verified:
+    if not user.is_email_verified:
         raise PermissionDenied("Verify your email address before advertising.")
     if Advertiser.objects.filter(user=user).exists():
         raise Conflict("You already have an advertiser account.")

@@ -67,7 +67,7 @@ def stream_create(
     banned_words: list | None = None,
 ) -> tuple[Stream, str]:
     """Create a scheduled stream and its ingest channel; returns (stream, plain stream key) for the host."""
-    if not host.is_verified:
+    if not host.is_email_verified:
         raise PermissionDenied("Verify your email address before going live.")
     if scheduled_for is not None and scheduled_for < timezone.now():
         raise ValidationFailed(errors={"scheduled_for": ["Schedule the stream in the future."]})
@@ -252,7 +252,7 @@ def _host_stream(stream: Stream, actor) -> None:
 
 def stream_start(*, stream: Stream, actor) -> Stream:
     _host_stream(stream, actor)
-    if not actor.is_verified:
+    if not actor.is_email_verified:
         raise PermissionDenied("Verify your email address before going live.")
     return stream_transition(stream_id=stream.pk, to=Stream.Status.LIVE, source="host")
 

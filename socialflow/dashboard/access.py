@@ -19,10 +19,9 @@ from users.services import account_state_error
 
 
 def session_otp_verified(request) -> bool:
-    """django-otp's `is_verified()`: this session was verified with one of the user's devices.
+    """django-otp's notion of a verified session: OTPMiddleware set the device this session passed.
 
-    Read from `otp_device` (set by OTPMiddleware) rather than `is_verified()`, because `User` has its own
-    `is_verified` (e-mail) property with another meaning (see socialflow/dashboard/otp_middleware.py).
+    (Read from `otp_device`, which also works for a user object that did not pass through the middleware.)
     """
     return getattr(request.user, "otp_device", None) is not None
 

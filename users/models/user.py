@@ -117,7 +117,8 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         return f"@{self.username}"
 
     @property
-    def is_verified(self) -> bool:
+    def is_email_verified(self) -> bool:
+        # Not `is_verified`: django-otp installs `user.is_verified()` ("passed the second factor").
         return self.email_verified_at is not None
 
     @property

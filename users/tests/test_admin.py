@@ -57,7 +57,7 @@ def test_ban_unban_grant_creator_verify_revoke(staff_client, user, unverified_us
     assert user.role == "creator"
     post("verify_email", unverified_user.pk)
     unverified_user.refresh_from_db()
-    assert unverified_user.is_verified and unverified_user.status == "active"
+    assert unverified_user.is_email_verified and unverified_user.status == "active"
     session_start(user=user)
     post("revoke_sessions", user.pk)
     assert not UserSession.objects.live().filter(user=user).exists()

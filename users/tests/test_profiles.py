@@ -59,7 +59,7 @@ def test_patch_cannot_set_read_only_fields(client_for, user):
     user.refresh_from_db()
     assert (user.role, user.status, user.is_staff, user.is_superuser) == ("user", "active", False, False)
     assert (user.followers_count, user.following_count, user.posts_count) == (0, 0, 0)
-    assert user.email == "ana@example.com" and user.is_verified and not user.two_factor_enabled
+    assert user.email == "ana@example.com" and user.is_email_verified and not user.two_factor_enabled
     assert user.display_name == "Still Ana"
 
 

@@ -79,7 +79,7 @@ def test_verify_email_activates_once(api_client, commit, outbox):
     assert r.status_code == 200
     assert r.json()["status"] == "active"
     user = User.objects.get(username="nia")
-    assert user.is_verified and user.status == "active"
+    assert user.is_email_verified and user.status == "active"
     assert user.account_events.filter(kind="status", from_value="pending_verification", to_value="active").exists()
     again = api_client.post("/api/v1/auth/verify-email", {"token": token})
     assert again.status_code == 400

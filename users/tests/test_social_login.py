@@ -81,7 +81,7 @@ def test_google_creates_verified_account(api_client, google_keys):
     assert body["user"]["email"] == "nia@gmail.com" and body["user"]["status"] == "active"
     assert body["user"]["username"] == "nia"
     user = User.objects.get(email="nia@gmail.com")
-    assert user.is_verified and not user.has_usable_password()
+    assert user.is_email_verified and not user.has_usable_password()
     assert SocialAccount.objects.get(user=user).uid == "g-123"
     assert bearer(body["access"]).get("/api/v1/users/me").status_code == 200
     # Signing in again finds the same account by provider uid.
@@ -187,5 +187,5 @@ def test_web_flow_adapter_marks_provider_verified_email(rf, settings):
     sociallogin.user.username = "webuser"
     user = adapter.save_user(request, sociallogin)
     user.refresh_from_db()
-    assert user.is_verified and user.status == "active"
+    assert user.is_email_verified and user.status == "active"
     assert user.account_events.filter(kind="email_verified").exists()

@@ -28,7 +28,7 @@ class UserCardSerializer(serializers.ModelSerializer):
 class UserPublicSerializer(UserCardSerializer):
     """What anyone may see of an account. Never the email."""
 
-    is_verified = serializers.BooleanField(read_only=True)
+    is_verified = serializers.BooleanField(source="is_email_verified", read_only=True)
 
     class Meta(UserCardSerializer.Meta):
         fields = [
