@@ -38,10 +38,10 @@ def three_reports(post, categories=("harassment", "spam", "harassment")):
     return reporters, ModerationCase.objects.get(target_id=post.pk, status="open")
 
 
-@pytest.mark.parametrize("threshold", [0])
-def test_three_reports_then_suspend_audits_and_notifies(settings, post, offender, moderator, threshold,
-                                                        django_capture_on_commit_callbacks):  # fmt: skip
-    settings.MODERATION_AUTO_HOLD_REPORTERS = threshold
+def test_three_reports_then_suspend_audits_and_notifies(
+    settings, post, offender, moderator, django_capture_on_commit_callbacks
+):
+    settings.MODERATION_AUTO_HOLD_REPORTERS = 0  # the hold has its own test; here the post stays up
     reporters, case = three_reports(post)
     assert (case.report_count, case.categories, case.target_owner) == (3, ["harassment", "spam"], offender)
 
