@@ -265,6 +265,13 @@ def generate(
     )
     progress.advance()
     if connection.vendor == "postgresql":
+        # Search vectors as content's search_index service builds them (one UPDATE, not a call per row).
+        from django.contrib.postgres.search import SearchVector
+
+        from content.services.search_index import CONFIG
+
+        Post.all_objects.update(search_vector=SearchVector("text", weight="C", config=CONFIG))
+        Video.all_objects.update(search_vector=SearchVector("title", weight="A", config=CONFIG))
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return {
