@@ -5,6 +5,7 @@ from django_prometheus import exports
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import health
+from socialflow.backoffice.login import admin_login_redirect
 
 handler404 = "core.http_errors.not_found"
 handler500 = "core.http_errors.server_error"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("metrics", exports.ExportToDjangoView, name="prometheus-django-metrics"),
+    # Staff sign in like everyone else (allauth, with the second-factor stage); the admin's own password
+    # form would open a password-only session.
+    path("admin/login/", admin_login_redirect, name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("socialflow.api_router")),

@@ -16,7 +16,7 @@ def test_api_response_headers(client, settings):
 
 
 def test_html_pages_carry_a_strict_csp(client):
-    response = client.get("/admin/login/")
+    response = client.get("/accounts/login/")
     assert response.status_code == 200
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
