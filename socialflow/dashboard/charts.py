@@ -155,7 +155,8 @@ def _empty(kind: str, title: str, desc: str, width: int, height: int) -> SafeStr
         f'<text class="empty" x="{width / 2:.1f}" y="{height / 2:.1f}" text-anchor="middle">No data yet</text>'
     )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    # Every interpolated text is escaped above (ruff S308, bandit B308/B703 reviewed).
+    return mark_safe("".join(parts))  # noqa: S308  # nosec
 
 
 def line_chart(
@@ -190,7 +191,8 @@ def line_chart(
             f'data-label="{escape(str(label))}" data-value="{escape(str(value))}"><title>{text}</title></circle>'
         )
     parts.append("</g></svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    # Every interpolated text is escaped above (ruff S308, bandit B308/B703 reviewed).
+    return mark_safe("".join(parts))  # noqa: S308  # nosec
 
 
 def bar_chart(
@@ -225,4 +227,5 @@ def bar_chart(
             f'data-value="{escape(str(value))}"><title>{text}</title></rect>'
         )
     parts.append("</g></svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
+    # Every interpolated text is escaped above (ruff S308, bandit B308/B703 reviewed).
+    return mark_safe("".join(parts))  # noqa: S308  # nosec
