@@ -5,6 +5,7 @@ must not fail the write that already committed: it is logged and the event is dr
 resynchronise over the REST API on reconnect.
 """
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -20,11 +21,29 @@ def group_send_now(group: str, event: dict, *, alias: str = DEFAULT_CHANNEL_LAYE
     if layer is None:
         return False
     try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        # Called on an event loop's own thread (async code calling a sync service directly):
+        # async_to_sync cannot run here, so the send is scheduled on that loop instead.
+        task = loop.create_task(layer.group_send(group, event))
+        task.add_done_callback(_log_failure(group))
+        return True
+    try:
         async_to_sync(layer.group_send)(group, event)
     except Exception:
         logger.warning("channel layer unavailable; dropped event for %s", group, exc_info=True)
         return False
     return True
+
+
+def _log_failure(group: str):
+    def done(task: asyncio.Task) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("channel layer unavailable; dropped event for %s", group, exc_info=task.exception())
+
+    return done
 
 
 def broadcast_on_commit(group: str, event: dict, *, alias: str = DEFAULT_CHANNEL_LAYER) -> None:
