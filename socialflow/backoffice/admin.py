@@ -8,7 +8,7 @@ and is replaced here).
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -80,8 +80,8 @@ admin.site.unregister(ModerationCase)
 @admin.register(ModerationCase)
 class ModerationCaseAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__", "target_type", "target_owner", "status", "report_count", "category_list", "is_held",
-        "assigned_to", "last_reported_at",
+        "__str__", "target_type", "target_owner", "status", "report_count", "category_list", "reporter_names",
+        "is_held", "assigned_to", "last_reported_at",
     )  # fmt: skip
     list_filter = ("status", AssignedFilter, HeldFilter, "target_type", "resolution_action")
     search_fields = ("target_id", "target_owner__username", "hold_reason", "resolution_reason")
@@ -109,6 +109,19 @@ class ModerationCaseAdmin(admin.ModelAdmin):
         return False  # decisions stay on record
 
     # --- columns ---------------------------------------------------------------------------------
+    REPORTERS_SHOWN = 3
+
+    def get_queryset(self, request):
+        # The reporters column: one prefetch for the page, not a query per case.
+        reports = Report.objects.select_related("reporter").order_by("created_at")
+        return super().get_queryset(request).prefetch_related(Prefetch("reports", queryset=reports))
+
+    @admin.display(description="reporters")
+    def reporter_names(self, obj):
+        names = [r.reporter.username for r in obj.reports.all()]
+        more = len(names) - self.REPORTERS_SHOWN
+        return ", ".join(names[: self.REPORTERS_SHOWN]) + (f" +{more}" if more > 0 else "")
+
     @admin.display(description="categories")
     def category_list(self, obj):
         return ", ".join(obj.categories or [])

@@ -147,3 +147,25 @@ def test_moderator_cannot_decide_without_change_permission(client, settings):
     client.force_login(finance)
     assert client.post(f"{CASES}{case.pk}/act/", {"action": "ban", "reason": "x"}).status_code == 403
     assert Post.objects.exists()
+
+
+def test_case_queue_lists_reporters_without_a_query_per_case(mod_client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MODERATION_AUTO_HOLD_REPORTERS = 0
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            page = mod_client.get(CASES)
+        return len(ctx), page.content.decode()
+
+    for _ in range(3):
+        reported("post", PostFactory(), n=2)
+    at_3, _ = queries()
+    for _ in range(12):
+        reported("post", PostFactory(), n=2)
+    at_15, body = queries()
+    assert at_15 <= at_3
+    names = ModerationCase.objects.first().reports.values_list("reporter__username", flat=True)
+    assert all(name in body for name in names)
