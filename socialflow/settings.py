@@ -515,6 +515,8 @@ PLAYBACK_URL_TTL = env.int("PLAYBACK_URL_TTL", default=3600)
 VIDEO_UPLOAD_URL_TTL = env.int("VIDEO_UPLOAD_URL_TTL", default=24 * 3600)
 # The header a CDN/proxy sets with the viewer's ISO country (CloudFront-Viewer-Country, CF-IPCountry...).
 GEOIP_COUNTRY_HEADER = env.str("GEOIP_COUNTRY_HEADER", default="CF-IPCountry")
+# Search ranks the newest N matches of a query (bounded work per search; see content/selectors/discovery.py).
+SEARCH_MAX_CANDIDATES = env.int("SEARCH_MAX_CANDIDATES", default=2000)
 CELERY_BEAT_SCHEDULE.update(
     {
         "content-publish-due": {"task": "content.tasks.content_publish_due_task", "schedule": 60.0},
