@@ -1,5 +1,6 @@
 """Input and output serializers of the notifications API (kept apart: outputs never validate input)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from notifications.catalogue import CHANNELS, NotificationType
@@ -64,9 +65,14 @@ def _channel_matrix_field(**kw):
     return serializers.DictField(child=ChannelSwitchesSerializer(), **kw)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "22:00"})
+class HourMinuteField(serializers.TimeField):
+    """A time of day written "HH:MM" (the schema said RFC 3339 "time", which needs seconds)."""
+
+
 class QuietHoursSerializer(serializers.Serializer):
-    start = serializers.TimeField(allow_null=True, format="%H:%M")
-    end = serializers.TimeField(allow_null=True, format="%H:%M")
+    start = HourMinuteField(allow_null=True, format="%H:%M")
+    end = HourMinuteField(allow_null=True, format="%H:%M")
 
 
 class NotificationSettingsOutputSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """Saves (bookmarks) of posts and videos, filed in optional named collections. Private to their owner."""
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 
 from content.models import Post, Video
@@ -55,7 +56,9 @@ def _clean_name(name: str) -> str:
 
 
 def _refuse_duplicate_name(*, owner: User, name: str, exclude_pk=None) -> None:
-    qs = SaveCollection.objects.annotate(lname=Lower("name")).filter(owner=owner, lname=name.lower())
+    # Both sides lowered by the database, as the unique constraint does: Python's str.lower() and
+    # SQLite's ASCII-only LOWER() disagree on non-ASCII names (an IntegrityError 500 found by fuzzing).
+    qs = SaveCollection.objects.annotate(lname=Lower("name")).filter(owner=owner, lname=Lower(Value(name)))
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():

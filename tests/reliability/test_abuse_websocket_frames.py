@@ -58,16 +58,16 @@ def daphne_url():
 
 
 async def _send_huge_frame(url: str):
-    async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(url, headers={"Origin": "http://127.0.0.1"}) as ws:
-            try:
-                await ws.send_str("x" * FRAME)
-            except (ConnectionError, aiohttp.ClientError):
-                return "reset while sending", None  # the server dropped the connection mid-frame
+    origin = {"Origin": "http://127.0.0.1"}
+    async with aiohttp.ClientSession() as session, session.ws_connect(url, headers=origin) as ws:
+        try:
+            await ws.send_str("x" * FRAME)
+        except (ConnectionError, aiohttp.ClientError):
+            return "reset while sending", None  # the server dropped the connection mid-frame
+        message = await asyncio.wait_for(ws.receive(), timeout=20)
+        while message.type == aiohttp.WSMsgType.TEXT:  # an error frame may come first
             message = await asyncio.wait_for(ws.receive(), timeout=20)
-            while message.type == aiohttp.WSMsgType.TEXT:  # an error frame may come first
-                message = await asyncio.wait_for(ws.receive(), timeout=20)
-            return message.type, ws.close_code
+        return message.type, ws.close_code
 
 
 @pytest.mark.parametrize("path", ["/ws/notifications/", f"/ws/streams/{uuid.uuid4()}/chat/"])

@@ -29,6 +29,8 @@ class UserPublicSerializer(UserCardSerializer):
     """What anyone may see of an account. Never the email."""
 
     is_verified = serializers.BooleanField(source="is_email_verified", read_only=True)
+    # A URL or "" when unset: the model's URLField made the schema promise format "uri", which "" breaks.
+    website = serializers.CharField(read_only=True, help_text="The profile's website URL, or empty.")
 
     class Meta(UserCardSerializer.Meta):
         fields = [
