@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -56,7 +56,17 @@ class NotificationViewSet(viewsets.GenericViewSet):
             raise ValidationFailed("Unknown notification type.", errors={"type": ["Unknown notification type."]})
         return type_, _bool_param(self.request.query_params.get("unread"))
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses={200: s.NotificationOutputSerializer(many=True)})
+    @extend_schema(
+        parameters=LIST_PARAMETERS,
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="NotificationOrGroup",
+                serializers=[s.NotificationOutputSerializer, s.NotificationGroupOutputSerializer],
+                resource_type_field_name=None,
+                many=True,
+            )
+        },
+    )
     def list(self, request):
         """Your notifications, newest first. With `grouped=true` items are NotificationGroup objects."""
         type_, unread = self._filters()
