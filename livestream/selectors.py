@@ -171,3 +171,22 @@ def stream_analytics(*, stream: Stream) -> dict:
         "donations": [{"currency": d["currency"], "total_amount": d["total"], "count": d["count"]} for d in donations],
         "duration_seconds": duration,
     }
+
+
+def chat_message_report_owner(*, viewer, target_id) -> User | None:
+    """Who wrote a chat message the viewer reports (social's SOCIAL_REPORT_TARGET_RESOLVERS entry).
+
+    NotFound unless the message exists and the viewer may see its stream: a report must not confirm
+    that a hidden stream or a deleted message exists.
+    """
+    try:
+        pk = uuid.UUID(str(target_id))
+    except ValueError:
+        raise NotFound("Message not found.") from None
+    message = ChatMessage.objects.filter(pk=pk).select_related("user").first()
+    if message is None:
+        raise NotFound("Message not found.")
+    stream = stream_get_visible(viewer=viewer, id=message.stream_id)
+    if not stream_can_watch(viewer=viewer, stream=stream):
+        raise NotFound("Message not found.")  # a teaser of a subscribers-only stream shows no chat
+    return message.user
