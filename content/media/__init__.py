@@ -1,0 +1,1 @@
+"""The media layer under the video and image services: storage, ffprobe, ffmpeg, Pillow, playback signing."""
