@@ -480,6 +480,8 @@ CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
     "schedule": 3600.0,  # hourly sweep: each user gets theirs once 24 h have passed since the last one
 }
 
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["NotificationTypeEnum"] = "notifications.catalogue.NotificationType"
+
 # --- payments -------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
