@@ -12,7 +12,7 @@ from livestream import services as live
 from livestream.models import ChatMessage
 from socialflow.tests.conftest import browser_sign_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.isolated]
 
 
 def in_plain_thread(func, **kwargs):
