@@ -32,6 +32,23 @@ class MoneyMovementThrottle(ScopedThrottle):
     rate = "30/min"
 
 
+class MoneyActionsMixin:
+    """Actions that move money need a verified account and the money-movement throttle; the rest only
+    a signed-in user."""
+
+    money_actions = ("create",)
+
+    def get_permissions(self):
+        if self.action in self.money_actions:
+            return [IsAuthenticated(), IsVerified()]
+        return [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.action in self.money_actions:
+            return [*super().get_throttles(), MoneyMovementThrottle()]
+        return super().get_throttles()
+
+
 class PaymentsConfigView(APIView):
     permission_classes = [AllowAny]
 
@@ -111,19 +128,9 @@ class UserTiersView(APIView):
         return Response(s.TierOutputSerializer(tiers, many=True).data)
 
 
-class SubscriptionViewSet(viewsets.GenericViewSet):
+class SubscriptionViewSet(MoneyActionsMixin, viewsets.GenericViewSet):
     serializer_class = s.SubscriptionOutputSerializer
     lookup_value_regex = UUID_RE
-
-    def get_permissions(self):
-        if self.action == "create":
-            return [IsAuthenticated(), IsVerified()]
-        return [IsAuthenticated()]
-
-    def get_throttles(self):
-        if self.action == "create":
-            return [*super().get_throttles(), MoneyMovementThrottle()]
-        return super().get_throttles()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -195,19 +202,9 @@ class SubscriberViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class TipViewSet(viewsets.GenericViewSet):
+class TipViewSet(MoneyActionsMixin, viewsets.GenericViewSet):
     serializer_class = s.TipOutputSerializer
     lookup_value_regex = UUID_RE
-
-    def get_permissions(self):
-        if self.action == "create":
-            return [IsAuthenticated(), IsVerified()]
-        return [IsAuthenticated()]
-
-    def get_throttles(self):
-        if self.action == "create":
-            return [*super().get_throttles(), MoneyMovementThrottle()]
-        return super().get_throttles()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -245,19 +242,11 @@ class TipViewSet(viewsets.GenericViewSet):
         return Response(s.TipCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class PayoutViewSet(viewsets.GenericViewSet):
+class PayoutViewSet(MoneyActionsMixin, viewsets.GenericViewSet):
     serializer_class = s.PayoutOutputSerializer
     lookup_value_regex = UUID_RE
 
-    def get_permissions(self):
-        if self.action in ("create", "onboarding"):
-            return [IsAuthenticated(), IsVerified()]
-        return [IsAuthenticated()]
-
-    def get_throttles(self):
-        if self.action in ("create", "onboarding"):
-            return [*super().get_throttles(), MoneyMovementThrottle()]
-        return super().get_throttles()
+    money_actions = ("create", "onboarding")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
