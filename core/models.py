@@ -122,3 +122,30 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit log entries are append-only.")
+
+
+class OutboxTask(models.Model):
+    """A Celery task whose publish failed (broker unreachable), kept until the relay publishes it.
+
+    Written by `core.outbox.OutboxTask.apply_async` instead of losing the task; read and deleted by
+    `core.services.outbox.outbox_relay` once the broker answers. The row is the task message in a form the
+    relay can send again: name, JSON arguments, the routing options that were asked for, and the task id
+    the caller already received (so a result lookup or a revoke by id still means the same task).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    task_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    options = models.JSONField(default=dict, blank=True, help_text="queue, routing_key, eta, expires, priority...")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Relay publishes that failed so far.")
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "outbox task"
+
+    def __str__(self):
+        return f"{self.name} ({self.task_id})"

@@ -191,7 +191,45 @@ CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {}  # each app adds its periodic tasks in its section below
+# Time limits: a hung task is stopped instead of holding a worker (and its unacked message) for ever. The
+# soft limit raises SoftTimeLimitExceeded inside the task; the hard one kills the pool process a minute
+# later. Video processing (ffmpeg ladder, content.tasks.video_process_task) gets its own, longer limits.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=1740)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
+CELERY_VIDEO_SOFT_TIME_LIMIT = env.int("CELERY_VIDEO_SOFT_TIME_LIMIT", default=7140)
+CELERY_VIDEO_TIME_LIMIT = env.int("CELERY_VIDEO_TIME_LIMIT", default=7200)
+CELERY_TASK_ANNOTATIONS = {
+    "content.tasks.video_process_task": {
+        "soft_time_limit": CELERY_VIDEO_SOFT_TIME_LIMIT,
+        "time_limit": CELERY_VIDEO_TIME_LIMIT,
+    }
+}
+# Redis transport: an acks_late message delivered to a worker that then dies whole (SIGKILL, host lost)
+# stays in Redis's unacked set and is put back on its queue once it is older than the visibility timeout.
+# It must exceed the longest task's hard limit (else a task still running is handed to a second worker)
+# and the longest eta a message waits in a worker (held notification deliveries: a redelivered one
+# re-checks and sends once). The sweep runs every 10 s on every worker (throttle 1: kombu's default
+# scans only every 10th tick), so a lost task reruns within visibility_timeout + 10 s.
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_TASK_TIME_LIMIT, CELERY_VIDEO_TIME_LIMIT) + 300
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    # Fail fast when the broker is down or frozen: a request publishing a task must not hang; the
+    # publish then lands in the outbox (core.outbox). The worker's BRPOP waits 1 s, under the 2 s read.
+    "socket_connect_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=2.0)
+# Two tries in about half a second, then the outbox: worst case ~4.5 s with a frozen broker (two 2 s
+# reads), ~0.1 s with a refused connection.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.3, "interval_max": 0.5}
+CELERY_BEAT_SCHEDULE = {  # each app adds its periodic tasks in its section below
+    # Publishes tasks kept while the broker was unreachable (core.outbox).
+    "core-outbox-relay": {"task": "core.tasks.outbox_relay_task", "schedule": 10.0},
+}
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

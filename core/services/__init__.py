@@ -1,0 +1,1 @@
+"""Kernel services (writes) that are not tied to a request: the task outbox relay."""
