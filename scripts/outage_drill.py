@@ -17,14 +17,22 @@ the whole run is bounded (about 2.5 minutes plus setup).
 
     .venv/bin/python scripts/outage_drill.py --out artifacts/reliability/outage.json
     .venv/bin/python scripts/outage_drill.py --soak 600 --out artifacts/reliability/soak.json  # no faults
+
+The soak adds to the same load: a registration every ~6 s (each from its own X-Forwarded-For, behind
+NUM_PROXIES=1, so the 5/hour registration limit per address is not what is measured), a small video
+(2 s, 160x120, made with ffmpeg) uploaded through the API's upload path every ~20 s (create, PUT the
+part to the signed URL, complete), processed by a Celery worker, and live chat over websocket on daphne
+(a sender posts every 2 s, a second socket must receive each message; "ws_chat" is the time to receive).
 """
 
 # ruff: noqa: S603, S607, S310, S608 - a local drill: fixed commands, loopback URLs, ids the API minted
 
 import argparse
+import asyncio
 import collections
 import contextlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -38,9 +46,12 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import aiohttp
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = ROOT / ".venv" / "bin" / "python"
 PG_PORT, REDIS_PORT, APP_PORT = 55432, 56379, 58000
+WS_PORT = 58001
 BASE = f"http://127.0.0.1:{APP_PORT}"
 
 
@@ -61,6 +72,8 @@ class Stack:
         self.pgdata = workdir / "pg"
         self.redis = None
         self.app = None
+        self.soak = False
+        self.extra = []  # daphne and the Celery worker in the soak
 
     # -- PostgreSQL ---------------------------------------------------------------------------------
     def pg_init(self):
@@ -101,6 +114,8 @@ class Stack:
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "0",
+            # The soak registers from many X-Forwarded-For addresses (a header, not a connection).
+            **({"NUM_PROXIES": "1"} if self.soak else {}),
         }
 
     def app_prepare(self):
@@ -143,8 +158,34 @@ class Stack:
                 time.sleep(0.2)
         raise RuntimeError("the app did not start")
 
+    def soak_prepare(self):
+        """A live stream to chat in and a tiny video file to upload; daphne and a Celery worker."""
+        clip = self.dir / "clip.mp4"
+        sh(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10",
+            "-t", "2", "-pix_fmt", "yuv420p", str(clip)])  # fmt: skip
+        script = (
+            "from users.tests.factories import UserFactory;"
+            "from livestream import services as s;"
+            "h=UserFactory(username='soakhost');"
+            "st,_k=s.stream_create(host=h, title='soak');"
+            "st=s.stream_start(stream=st, actor=h);"
+            "print(st.pk)"
+        )
+        stream_id = sh([str(PY), "manage.py", "shell", "-c", script], cwd=ROOT, env=self.env()).stdout.split()[-1]
+        for name, argv in (
+            ("daphne", [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(WS_PORT),
+                        "socialflow.asgi:application"]),
+            ("worker", [str(ROOT / ".venv/bin/celery"), "-A", "socialflow", "worker", "-Q",
+                        "default,notify,media,payments,ads", "-c", "1", "--without-gossip", "--without-mingle",
+                        "--without-heartbeat", "-l", "warning"]),
+        ):  # fmt: skip
+            log = open(self.dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+            self.extra.append(subprocess.Popen(argv, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
+        time.sleep(5)
+        return stream_id, clip.read_bytes()
+
     def stop_all(self):
-        for proc in (self.app, self.redis):
+        for proc in (*self.extra, self.app, self.redis):
             if proc is not None and proc.poll() is None:
                 proc.send_signal(signal.SIGCONT)
                 proc.terminate()
@@ -156,19 +197,23 @@ class Stack:
 class Load:
     """Bounded closed-loop load: a few threads, each request with a 5 s timeout."""
 
-    def __init__(self, token):
+    def __init__(self, token, soak=None):
         self.token = token
+        self.soak = soak  # (stream id, video bytes) in the soak
         self.records = []  # (t, name, status, seconds)
         self.acknowledged = []  # ids of posts the API answered 201 for
         self.stop = threading.Event()
         self.lock = threading.Lock()
 
-    def call(self, name, method, path, body=None, auth=False):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(BASE + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
+    def call(self, name, method, path, body=None, auth=False, headers=None, raw=None):
+        data = json.dumps(body).encode() if body is not None else raw
+        url = path if path.startswith("http") else BASE + path
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
         if auth:
             req.add_header("Authorization", f"Bearer {self.token}")
+        for key, value in (headers or {}).items():
+            req.add_header(key, value)
         started = time.monotonic()
         try:
             with urllib.request.urlopen(req, timeout=5) as resp:
@@ -182,7 +227,69 @@ class Load:
             self.records.append((started, name, status, elapsed))
             if name == "create_post" and status == 201:
                 self.acknowledged.append(json.loads(payload)["id"])
-        return status
+        return status, payload
+
+    def register(self, n):
+        tag = uuid.uuid4().hex[:10]
+        body = {"email": f"soak-{tag}@drill.test", "username": f"soak_{tag}", "password": "quiet-river-1987"}
+        # A header value only (documentation range, never contacted): one client address per sign-up.
+        self.call(
+            "register", "POST", "/api/v1/auth/register", body, headers={"X-Forwarded-For": f"203.0.113.{n % 250 + 1}"}
+        )
+
+    def upload(self):
+        video = self.soak[1]
+        body = {"title": "soak clip", "filename": "clip.mp4", "size": len(video), "content_type": "video/mp4"}
+        status, payload = self.call("video_create", "POST", "/api/v1/videos", body, auth=True)
+        if status != 201:
+            return
+        created = json.loads(payload)
+        part = created["upload"]["parts"][0]
+        status, payload = self.call("video_part_put", "PUT", part["url"], raw=video)
+        if status != 200:
+            return
+        done = {"parts": [{"part_number": 1, "etag": json.loads(payload)["etag"]}]}
+        self.call("video_complete", "POST", f"/api/v1/videos/{created['video']['id']}/upload/complete", done, True)
+
+    def chat(self):
+        """Two sockets on the live stream's chat: the sender posts every 2 s, the listener times receipt."""
+
+        async def run():
+            url = f"ws://127.0.0.1:{WS_PORT}/ws/streams/{self.soak[0]}/chat/"
+            origin = f"http://127.0.0.1:{WS_PORT}"
+            sent = {}
+            async with aiohttp.ClientSession() as session:
+                while not self.stop.is_set():
+                    try:
+                        async with (
+                            session.ws_connect(url, origin=origin) as tx,
+                            session.ws_connect(url, origin=origin) as rx,
+                        ):
+                            await tx.send_json({"type": "auth", "token": self.token})
+                            await rx.send_json({"type": "join", "viewer_key": "soak-listener"})
+                            await asyncio.sleep(1)
+                            while not self.stop.is_set():
+                                marker = uuid.uuid4().hex[:8]
+                                sent[marker] = time.monotonic()
+                                await tx.send_json({"type": "chat", "body": f"soak {marker}"})
+                                deadline = time.monotonic() + 5
+                                got = False
+                                while time.monotonic() < deadline and not got:
+                                    with contextlib.suppress(TimeoutError):
+                                        msg = await rx.receive(timeout=deadline - time.monotonic())
+                                        if msg.type != aiohttp.WSMsgType.TEXT:
+                                            raise ConnectionError(f"listener closed {rx.close_code}")
+                                        got = marker in msg.data
+                                with self.lock:
+                                    self.records.append((sent[marker], "ws_chat", 200 if got else 0,
+                                                         time.monotonic() - sent[marker]))  # fmt: skip
+                                await asyncio.sleep(max(0.0, 2 - (time.monotonic() - sent[marker])))
+                    except (aiohttp.ClientError, ConnectionError, OSError):
+                        with self.lock:
+                            self.records.append((time.monotonic(), "ws_chat", 0, 0.0))
+                        await asyncio.sleep(1)
+
+        asyncio.run(run())
 
     def worker(self, kind):
         while not self.stop.is_set():
@@ -200,13 +307,21 @@ class Load:
                     self.call("comment", "POST", f"/api/v1/posts/{target}/comments", {"text": "nice #drill"}, True)
                     self.call("post_detail", "GET", f"/api/v1/posts/{target}")
                 time.sleep(2.2)
+            elif kind == "register":
+                self.register(len(self.records))
+                time.sleep(6)
+            elif kind == "upload":
+                self.upload()
+                time.sleep(20)
+            elif kind == "chat":
+                self.chat()
             else:
                 self.call("readyz", "GET", "/readyz")
                 time.sleep(0.5)
 
     def start(self):
-        self.threads = [threading.Thread(target=self.worker, args=(k,), daemon=True)
-                        for k in ("read", "read", "write", "ready")]  # fmt: skip
+        kinds = ["read", "read", "write", "ready"] + (["register", "upload", "chat"] if self.soak else [])
+        self.threads = [threading.Thread(target=self.worker, args=(k,), daemon=True) for k in kinds]
         for t in self.threads:
             t.start()
 
@@ -258,7 +373,8 @@ def summarise(load, marks, stack):
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and its children (gunicorn master and workers)."""
     total = 0
-    pids = [pid, *[int(p) for p in sh(["pgrep", "-P", str(pid)]).stdout.split()]]
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False).stdout
+    pids = [pid, *[int(p) for p in children.split()]]
     for p in pids:
         for line in Path(f"/proc/{p}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -270,8 +386,10 @@ def soak(stack, load, seconds):
     """No faults: the mixed load for `seconds`, then p95 per endpoint, 5xx and memory growth."""
     time.sleep(5)  # warm-up excluded from the memory baseline
     rss_start, started = rss_kib(stack.app.pid), time.monotonic()
+    others_start = {p.args[0].rsplit("/", 1)[-1]: rss_kib(p.pid) for p in stack.extra}
     time.sleep(seconds)
     rss_end = rss_kib(stack.app.pid)
+    others_end = {p.args[0].rsplit("/", 1)[-1]: rss_kib(p.pid) for p in stack.extra}
     load.finish()
     rows = [r for r in load.records if r[0] >= started]
     per = collections.defaultdict(list)
@@ -283,10 +401,18 @@ def soak(stack, load, seconds):
         report[name] = {
             "count": len(items),
             "p50_ms": round(lat[len(lat) // 2] * 1000, 1),
-            "p95_ms": round(lat[int(len(lat) * 0.95) - 1] * 1000, 1),
+            "p95_ms": round(lat[max(0, math.ceil(len(lat) * 0.95) - 1)] * 1000, 1),  # nearest rank
             "statuses": dict(collections.Counter(str(s) for s, _e in items)),
         }
     report["server_errors_5xx"] = sum(1 for r in rows if r[2] >= 500)
+    report["rss_kib_other_start"], report["rss_kib_other_end"] = others_start, others_end
+    if stack.extra:
+        time.sleep(10)  # the worker finishes the last upload
+        report["videos"] = dict(
+            line.split("|")
+            for line in stack.psql("select status, count(*) from content_video group by status").splitlines()
+        )
+        report["accounts_registered"] = int(stack.psql("select count(*) from users_user where username like 'soak_%'"))
     return report
 
 
@@ -303,9 +429,11 @@ def main():
         print("private PostgreSQL and Redis in", workdir, flush=True)
         stack.pg_init()
         stack.redis_start()
+        stack.soak = bool(args.soak)
         token = stack.app_prepare()
+        soak_extra = stack.soak_prepare() if args.soak else None
         stack.app_start()
-        load = Load(token)
+        load = Load(token, soak_extra)
         load.start()
         if args.soak:
             result = soak(stack, load, args.soak)
