@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class SocialConfig(AppConfig):
     name = "social"
+
+    def ready(self):
+        from social.feeds import invalidation
+
+        invalidation.connect()

@@ -576,6 +576,11 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 
 # --- social ---------------------------------------------------------------------------------------
 FEED_PROMOTED_EVERY = env.int("FEED_PROMOTED_EVERY", default=0)  # 0: no promoted items in feeds
+# Rendered following-feed pages are kept per viewer until a write ends them (social/feeds/cache.py);
+# this bounds how stale counters and time-based changes may get. 0 turns the cache off. Off in tests by
+# default: test transactions never commit, so after-commit invalidation only runs where a test asks
+# for it (social/tests/test_feed_cache.py).
+FEED_PAGE_CACHE_SECONDS = env.int("FEED_PAGE_CACHE_SECONDS", default=0 if TESTING else 60)
 # Callable (*, viewer, feed, count) -> list[dict] supplying promoted feed items (the ads app); empty: none.
 SOCIAL_FEED_PROMOTED_PROVIDER = env.str("SOCIAL_FEED_PROMOTED_PROVIDER", default="ads.selectors.ads_for_feed")
 # Report targets living in apps above social: type -> callable (*, viewer, target_id) -> owner User | None,
