@@ -31,8 +31,8 @@ def post_list(*, viewer, author=None):
 
 
 def post_get(*, viewer, id):
-    post = post_get_visible(viewer=viewer, id=id)
-    return _with_related(Post.objects.filter(pk=post.pk)).get()
+    """One visible post with what its representation shows, checked and loaded in one query (+ media)."""
+    return post_get_visible(viewer=viewer, id=id, queryset=_with_related(Post.objects.all()))
 
 
 def post_quotes_list(*, viewer, post_id):

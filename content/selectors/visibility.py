@@ -125,13 +125,17 @@ def _as_uuid(value):
         return None
 
 
-def post_get_visible(*, viewer, id) -> Post:
-    """The post if `viewer` may see it, with author and media loaded; NotFound otherwise."""
+def post_get_visible(*, viewer, id, queryset=None) -> Post:
+    """The post if `viewer` may see it, with author and tier loaded; NotFound otherwise.
+
+    `queryset` (of Post) lets a caller load more in the same query, e.g. what its representation needs.
+    """
     pk = _as_uuid(id)
+    queryset = Post.objects.all() if queryset is None else queryset
     post = (
         None
         if pk is None
-        else (Post.objects.filter(pk=pk).filter(post_visible_q(viewer)).select_related("author", "min_tier").first())
+        else queryset.filter(pk=pk).filter(post_visible_q(viewer)).select_related("author", "min_tier").first()
     )
     if post is None:
         raise NotFound("No such post.")
