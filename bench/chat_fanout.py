@@ -47,6 +47,32 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def servers_rss(servers) -> int:
+    return sum(rss_kib(server.pid) for server in servers)
+
+
+def settled_rss(servers, timeout: float = 30.0) -> int:
+    """RSS once every server has finished importing (unchanged for 2 s): 'idle' must not be mid-startup."""
+    last, stable_since, deadline = -1, time.monotonic(), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = servers_rss(servers)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif time.monotonic() - stable_since >= 2:
+            break
+        time.sleep(0.25)
+    return last
+
+
+def socket_counts(servers) -> list[int]:
+    """Open sockets per server process: how the kernel spread the connections over them."""
+    counts = []
+    for server in servers:
+        fd_dir = Path(f"/proc/{server.pid}/fd")
+        counts.append(sum(1 for fd in fd_dir.iterdir() if os.readlink(fd).startswith("socket:")))
+    return counts
+
+
 def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -275,6 +301,8 @@ def main():
     parser.add_argument("--rate", type=float, default=10.0, help="messages per second into the room")
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--procs", type=int, default=2, help="client worker processes")
+    parser.add_argument("--servers", type=int, default=1, help="daphne processes sharing the listening socket")
+    parser.add_argument("--drain", type=float, default=5.0, help="seconds to wait for queued frames after a phase")
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--out", help="write the JSON result here too")
     args = parser.parse_args()
@@ -298,11 +326,22 @@ def main():
     }
     setup_django(env)
     stream_id, tokens = prepare_data(args.senders)
-    port = free_port()
-    daphne = subprocess.Popen(
-        [str(Path(sys.executable).with_name("daphne")), "-b", "127.0.0.1", "-p", str(port), "socialflow.asgi:application"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=open("/tmp/chat_fanout_daphne.log", "w"),  # noqa: SIM115
-    )  # fmt: skip
+    # N daphne processes accept on ONE listening socket (passed with --fd): the kernel spreads the
+    # connections over them, as a load balancer in front of N web-tier processes would.
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1024)
+    listener.set_inheritable(True)
+    port = listener.getsockname()[1]
+    servers = [
+        subprocess.Popen(
+            [str(Path(sys.executable).with_name("daphne")), "--fd", str(listener.fileno()), "socialflow.asgi:application"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, pass_fds=(listener.fileno(),),
+            stderr=open(f"/tmp/chat_fanout_daphne{i}.log", "w"),  # noqa: SIM115
+        )
+        for i in range(args.servers)
+    ]  # fmt: skip
     result = {"args": vars(args), "cpus": os.cpu_count()}
     go_stop = None
     try:
@@ -315,7 +354,8 @@ def main():
                 time.sleep(0.2)
         time.sleep(1)
         url = f"http://127.0.0.1:{port}/ws/streams/{stream_id}/chat/"
-        rss_idle = rss_kib(daphne.pid)
+        rss_idle = settled_rss(servers)
+        sockets_idle = socket_counts(servers)
 
         ctx = mp.get_context("spawn")
         ready_q, result_q, go_stop = ctx.Queue(), ctx.Queue(), ctx.Event()
@@ -330,8 +370,9 @@ def main():
         result["connect_seconds"] = round(time.monotonic() - t_connect, 2)
         result["connected"] = connected
         time.sleep(2)
-        rss_connected = rss_kib(daphne.pid)
+        rss_connected = servers_rss(servers)
         result["daphne_rss_mib"] = {"idle": round(rss_idle / 1024, 1), "connected": round(rss_connected / 1024, 1)}
+        result["connections_per_server"] = [n - i for n, i in zip(socket_counts(servers), sockets_idle, strict=True)]
         result["rss_per_connection_kib"] = round((rss_connected - rss_idle) / max(1, connected), 1)
 
         t = time.monotonic()
@@ -342,7 +383,7 @@ def main():
         progress(f"app phase done: {sent_app} sent")
         result["app_wall_seconds"] = round(time.monotonic() - t, 1)
         result["app_refused"] = len(refused)
-        time.sleep(5)  # drain
+        time.sleep(args.drain)  # let queued frames arrive: late is measured as latency, never-arrived as lost
         sent_floor = 0
         if not args.skip_floor:
             t = time.monotonic()
@@ -352,8 +393,8 @@ def main():
             )
             progress(f"floor phase done: {sent_floor} sent")
             result["floor_wall_seconds"] = round(time.monotonic() - t, 1)
-            time.sleep(5)
-        result["daphne_rss_mib"]["after"] = round(rss_kib(daphne.pid) / 1024, 1)
+            time.sleep(args.drain)
+        result["daphne_rss_mib"]["after"] = round(servers_rss(servers) / 1024, 1)
         go_stop.set()
         outs = [result_q.get(timeout=120) for _ in procs]
         progress("results collected")
@@ -370,11 +411,14 @@ def main():
     finally:
         if go_stop is not None:
             go_stop.set()
-        daphne.send_signal(signal.SIGTERM)
-        try:
-            daphne.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            daphne.kill()
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        listener.close()
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
