@@ -306,6 +306,10 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
+# The session + user behind an access token is cached until a write to either ends it
+# (users/services/session_cache.py); this bounds how stale request.user's counters may get. 0: off
+# (the default in tests, whose transactions never commit; test_session_cache.py turns it on).
+AUTH_SESSION_CACHE_SECONDS = env.int("AUTH_SESSION_CACHE_SECONDS", default=0 if TESTING else 30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SocialFlow API",

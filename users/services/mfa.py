@@ -21,6 +21,7 @@ from core.exceptions import Conflict, ValidationFailed
 from users.models import AccountEvent, BackupCode, User
 from users.services.audit import account_event_record
 from users.services.emails import account_email_send
+from users.services.session_cache import auth_epochs_bump_after_commit
 
 BACKUP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are typed by hand
 
@@ -76,6 +77,7 @@ def totp_confirm(*, user: User, code: str) -> list[str]:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
+        auth_epochs_bump_after_commit(user.pk)
         user.two_factor_enabled = True
         codes = _backup_codes_replace(user)
         account_event_record(user=user, kind=AccountEvent.Kind.TWO_FACTOR_ENABLED, actor=user)
@@ -118,6 +120,7 @@ def _two_factor_remove(user: User, *, kind: str, actor: User | None, reason: str
     TOTPDevice.objects.filter(user=user).delete()
     BackupCode.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+    auth_epochs_bump_after_commit(user.pk)
     user.two_factor_enabled = False
     account_event_record(user=user, kind=kind, actor=actor, reason=reason)
     account_email_send(user=user, template="two_factor_changed", context={"change": "turned off"})

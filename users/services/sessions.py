@@ -16,6 +16,7 @@ from core.exceptions import NotAuthenticated, NotFound
 from users.models import AccountEvent, User, UserSession
 from users.services.access import account_state_error
 from users.services.audit import account_event_record
+from users.services.session_cache import auth_epochs_bump_after_commit, session_forget, session_with_user
 from users.tokens import SessionAccessToken, SessionRefreshToken
 
 USER_AGENT_MAX = 300
@@ -116,6 +117,7 @@ def session_revoke(*, session: UserSession, reason: str = UserSession.RevokeReas
     updated = UserSession.objects.filter(pk=session.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason=reason, updated_at=timezone.now()
     )
+    auth_epochs_bump_after_commit(session.user_id)
     return bool(updated)
 
 
@@ -145,6 +147,7 @@ def sessions_revoke_all(
     count = UserSession.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=now, revoke_reason=reason, updated_at=now
     )
+    auth_epochs_bump_after_commit(user.pk)
     if record:
         account_event_record(
             user=user, kind=AccountEvent.Kind.SESSIONS_REVOKED, actor=by, reason=reason, data={"count": count}
@@ -171,7 +174,11 @@ def access_token_authenticate(raw: str) -> tuple[User, UserSession]:
     sid = token.get("sid")
     if not sid:
         raise NotAuthenticated("The access token is invalid or expired.", code="token_invalid")
-    session = UserSession.objects.select_related("user").filter(pk=sid).first()
+    session = session_with_user(
+        sid=str(sid),
+        user_id=str(token.get("user_id")),
+        load=lambda: UserSession.objects.select_related("user").filter(pk=sid).first(),
+    )
     if session is None or str(session.user_id) != str(token.get("user_id")):
         raise NotAuthenticated("The access token is invalid or expired.", code="token_invalid")
     user = session.user
@@ -186,6 +193,7 @@ def access_token_authenticate(raw: str) -> tuple[User, UserSession]:
     if (now - session.last_used_at).total_seconds() > SESSION_TOUCH_SECONDS:
         UserSession.objects.filter(pk=session.pk).update(last_used_at=now)
         session.last_used_at = now
+        session_forget(session.pk)
     return user, session
 
 
