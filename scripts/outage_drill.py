@@ -387,7 +387,11 @@ def soak(stack, load, seconds):
     time.sleep(5)  # warm-up excluded from the memory baseline
     rss_start, started = rss_kib(stack.app.pid), time.monotonic()
     others_start = {p.args[0].rsplit("/", 1)[-1]: rss_kib(p.pid) for p in stack.extra}
-    time.sleep(seconds)
+    # Sampled every 30 s: a step when new code paths warm up and a steady leak look alike at the ends.
+    samples = []
+    while time.monotonic() - started < seconds:
+        time.sleep(min(30, seconds - (time.monotonic() - started)))
+        samples.append((round(time.monotonic() - started), rss_kib(stack.app.pid)))
     rss_end = rss_kib(stack.app.pid)
     others_end = {p.args[0].rsplit("/", 1)[-1]: rss_kib(p.pid) for p in stack.extra}
     load.finish()
@@ -406,6 +410,7 @@ def soak(stack, load, seconds):
         }
     report["server_errors_5xx"] = sum(1 for r in rows if r[2] >= 500)
     report["rss_kib_other_start"], report["rss_kib_other_end"] = others_start, others_end
+    report["rss_kib_samples"] = samples
     if stack.extra:
         time.sleep(10)  # the worker finishes the last upload
         report["videos"] = dict(
