@@ -334,7 +334,12 @@ def part_c(stack, tokens):
         async with aiohttp.ClientSession() as session:
             tasks = [asyncio.create_task(clients.client(session, i)) for i in range(len(tokens))]
             loop = asyncio.get_running_loop()
-            await asyncio.sleep(8)  # daphne start + first connections
+            # Wait for daphne and every client's first "ready" (a busy machine starts daphne slowly).
+            deadline = time.monotonic() + 40
+            while time.monotonic() < deadline:
+                if len({e[1] for e in clients.events if e[2] == "ready"}) == len(tokens):
+                    break
+                await asyncio.sleep(0.5)
             marks["before_sent"] = await loop.run_in_executor(None, notify, "before")
             await asyncio.sleep(3)
             marks["redis_killed"] = time.time()
