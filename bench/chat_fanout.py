@@ -1,7 +1,8 @@
 """Live chat fan-out under load: N websocket clients in one stream through real daphne + Redis + PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_livestream_bench \
-    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/chat_fanout.py --clients 500 --rate 10 --duration 60
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/chat_fanout.py --clients 500 --rate 10 --duration 60 \
+        --servers 2 --drain 30
 
 Phases, with the same connected clients:
 1. app:   `--senders` signed-in clients send chat messages over their sockets (together `--rate` msg/s),

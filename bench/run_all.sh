@@ -25,8 +25,12 @@ fi
 
 echo "== 1-3, 8. HTTP API under gunicorn and daphne, query counts, login"
 $PY bench/http_bench.py | tee "bench/results/http-$stamp.log"
+echo "== 1b. following feed beside the floor at 8 and 32 connections (the default run uses 16)"
+for c in 8 32; do
+  $PY bench/http_bench.py --skip-asgi --only "following feed" --connections "$c" | tee "bench/results/http-feed-c$c-$stamp.log"
+done
 echo "== 4. chat fan-out"
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_livestream_bench $PY bench/chat_fanout.py \
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_livestream_bench $PY bench/chat_fanout.py --servers 2 --drain 30 \
   --out "bench/results/chat-$stamp.json" | tee "bench/results/chat-$stamp.log"
 echo "== 5. notification fan-out to 100,000 followers"
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_notifications_bench $PY bench/notification_fanout.py \
