@@ -46,7 +46,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(kind: str, workers: int):
+def serve(kind: str, workers: int, extra_env: dict | None = None):
     port = free_port()
     bin_dir = Path(sys.executable).parent
     if kind == "gunicorn":
@@ -63,7 +63,8 @@ def serve(kind: str, workers: int):
     else:
         # One daphne process per worker would need a balancer in front; uvicorn has its own workers.
         cmd = [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "socialflow.asgi:application"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **SERVER_ENV}, stdout=subprocess.DEVNULL)
+    env = {**os.environ, **SERVER_ENV, **(extra_env or {})}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -81,12 +82,21 @@ def serve(kind: str, workers: int):
         proc.wait(timeout=10)
 
 
-def wrk(base: str, paths: list[str], tokens: list[str], *, seconds: int, connections: int, method="GET") -> dict:
+def wrk(
+    base: str, paths: list[str], tokens: list[str], *, seconds: int, connections: int, method="GET", bodies=()
+) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        paths_file, tokens_file = Path(tmp, "paths"), Path(tmp, "tokens")
+        paths_file, tokens_file, bodies_file = Path(tmp, "paths"), Path(tmp, "tokens"), Path(tmp, "bodies")
         paths_file.write_text("\n".join(paths))
         tokens_file.write_text("\n".join(tokens))
-        env = {**os.environ, "PATHS_FILE": str(paths_file), "TOKENS_FILE": str(tokens_file), "METHOD": method}
+        bodies_file.write_text("\n".join(bodies))
+        env = {
+            **os.environ,
+            "PATHS_FILE": str(paths_file),
+            "TOKENS_FILE": str(tokens_file),
+            "BODIES_FILE": str(bodies_file),
+            "METHOD": method,
+        }
         cmd = [
             "wrk",
             "-t2",
@@ -173,6 +183,19 @@ def query_counts(t: dict) -> dict:
     return out
 
 
+def login_throughput(t: dict, *, seconds: int, connections: int, workers: int) -> dict:
+    """Scenario 8b: POST /auth/login as the seeded users (their password is bench.seed.BENCH_PASSWORD),
+    on a server whose login throttles are lifted, so the figure is the endpoint's own cost."""
+    from bench.seed import BENCH_PASSWORD
+
+    bodies = [json.dumps({"login": u.username, "password": BENCH_PASSWORD}) for u in t["users"]]
+    lifted = {"THROTTLE_LOGIN": "1000000/min", "THROTTLE_LOGIN_ACCOUNT": "1000000/min"}
+    with serve("gunicorn", workers, extra_env=lifted) as base:
+        return wrk(
+            base, ["/api/v1/auth/login"], [], seconds=seconds, connections=connections, method="POST", bodies=bodies
+        )
+
+
 def login_cost() -> dict:
     from django.contrib.auth.hashers import check_password, make_password
 
@@ -222,6 +245,15 @@ def main():
                     f"p99 {r['p99_ms']:6.1f} ms  non-2xx {r['non_2xx']}",
                     flush=True,
                 )
+    if not args.only or "login" in args.only.split(","):
+        r = results["login"]["endpoint"] = login_throughput(
+            t, seconds=args.seconds, connections=args.connections, workers=args.workers
+        )
+        print(
+            f"gunicorn {'login (throttles lifted)':22} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  "
+            f"p95 {r['p95_ms']:6.1f}  p99 {r['p99_ms']:6.1f} ms  non-2xx {r['non_2xx']}",
+            flush=True,
+        )
     floor = results["wsgi"]["floor (20-row JSON)"]["rps"]
     for r in results["wsgi"].values():
         r["ratio_to_floor"] = round(r["rps"] / floor, 2)

@@ -1,7 +1,8 @@
 -- wrk script: each request takes a random path from PATHS_FILE and a random bearer token from
 -- TOKENS_FILE (many users, as in real traffic, so per-user throttles do not cap the run), with the
--- method from METHOD (GET, or TOGGLE to alternate POST and DELETE for like/unlike).
-local paths, tokens = {}, {}
+-- method from METHOD (GET, or TOGGLE to alternate POST and DELETE for like/unlike, or POST with a random
+-- JSON body from BODIES_FILE, e.g. logins).
+local paths, tokens, bodies = {}, {}, {}
 local method = "GET"
 local counter = 0
 
@@ -17,6 +18,7 @@ end
 function init(args)
   read_lines(os.getenv("PATHS_FILE") or "", paths)
   read_lines(os.getenv("TOKENS_FILE") or "", tokens)
+  read_lines(os.getenv("BODIES_FILE") or "", bodies)
   method = os.getenv("METHOD") or "GET"
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 end
@@ -29,10 +31,14 @@ function request()
     headers["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]
   end
   local verb = method
+  local body = nil
   if method == "TOGGLE" then
     if counter % 2 == 0 then verb = "DELETE" else verb = "POST" end
+  elseif #bodies > 0 then
+    body = bodies[math.random(#bodies)]
+    headers["Content-Type"] = "application/json"
   end
-  return wrk.format(verb, path, headers, nil)
+  return wrk.format(verb, path, headers, body)
 end
 
 function done(summary, latency, requests)
