@@ -64,6 +64,10 @@ def serve(kind: str, workers: int, extra_env: dict | None = None):
         # One daphne process per worker would need a balancer in front; uvicorn has its own workers.
         cmd = [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "socialflow.asgi:application"]
     env = {**os.environ, **SERVER_ENV, **(extra_env or {})}
+    if kind == "daphne":
+        # Under ASGI every sync-view thread keeps its own persistent connection and PostgreSQL runs out
+        # (max_connections 100: "too many clients"); an ASGI server that serves HTTP needs 0 here.
+        env["CONN_MAX_AGE"] = "0"
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -79,7 +83,11 @@ def serve(kind: str, workers: int, extra_env: dict | None = None):
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # a server stuck in its threads must not outlive (or fail) the run
+            proc.wait(timeout=10)
 
 
 def wrk(
