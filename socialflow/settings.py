@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.error_handler.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AnonBurstThrottle", "core.throttling.UserBurstThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": "300/min",
+        "anon": env.str("THROTTLE_ANON", default="300/min"),
         "user": "1200/min",
         # Overridable so an operator can tighten them (and the login benchmark can measure the endpoint itself).
         "login": env.str("THROTTLE_LOGIN", default="10/min"),
