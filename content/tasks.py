@@ -4,6 +4,7 @@ import logging
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,11 @@ def video_process_task(self, video_id: str) -> None:
             raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
         logger.exception("video %s processing failed after retries", video_id)
         video_mark_failed(video_id=video_id, reason="Processing failed because of a storage error. Try again later.")
+    except SoftTimeLimitExceeded:
+        # The time limit (CELERY_TASK_ANNOTATIONS) stops a run that would never end; without this the
+        # video would stay "processing" forever. build_hls has already killed its ffmpeg.
+        logger.warning("video %s processing hit the soft time limit", video_id)
+        video_mark_failed(video_id=video_id, reason="Processing took too long and was stopped.")
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

@@ -102,6 +102,12 @@ def build_hls(
         except subprocess.TimeoutExpired as exc:
             proc.kill()
             raise TranscodeFailed("Processing took too long and was stopped.") from exc
+        finally:
+            if proc.poll() is None:
+                # Interrupted mid-ladder (Celery's soft time limit, a failing progress callback): an ffmpeg
+                # left running would keep burning a media worker's core with nobody reading its output.
+                proc.kill()
+                proc.wait()
     if proc.returncode != 0:
         tail = stderr_path.read_text(errors="replace")[-2000:]
         logger.warning("ffmpeg failed (%s): %s", proc.returncode, tail)
