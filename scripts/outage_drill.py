@@ -22,7 +22,13 @@ The soak adds to the same load: a registration every ~6 s (each from its own X-F
 NUM_PROXIES=1, so the 5/hour registration limit per address is not what is measured), a small video
 (2 s, 160x120, made with ffmpeg) uploaded through the API's upload path every ~20 s (create, PUT the
 part to the signed URL, complete), processed by a Celery worker, and live chat over websocket on daphne
-(a sender posts every 2 s, a second socket must receive each message; "ws_chat" is the time to receive).
+(a sender posts every 2 s, a second socket must receive each message; "ws_chat" is the time to receive),
+and a tip every ~20 s against a private localstripe (as the payments tests run it, on a free loopback
+port): a fan makes a test-card PaymentMethod at localstripe, POSTs /api/v1/tips (the PaymentIntent is
+confirmed there), localstripe signs and posts payment_intent.succeeded to the app's webhook endpoint,
+the Celery worker books it; "tip_settled" is the time from the 201 to GET /tips/{id} showing succeeded.
+At the end the database must hold every 201-answered tip succeeded exactly once (one earning entry,
+one webhook event, one notification each).
 """
 
 # ruff: noqa: S603, S607, S310, S608 - a local drill: fixed commands, loopback URLs, ids the API minted
@@ -36,12 +42,14 @@ import math
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
@@ -53,6 +61,19 @@ PY = ROOT / ".venv" / "bin" / "python"
 PG_PORT, REDIS_PORT, APP_PORT = 55432, 56379, 58000
 WS_PORT = 58001
 BASE = f"http://127.0.0.1:{APP_PORT}"
+# The payments tests' keys and webhook secret (payments/tests/conftest.py); localstripe accepts any key.
+STRIPE_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_socialflow",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_socialflow",
+    "STRIPE_WEBHOOK_SECRET": "whsec_socialflow_test",
+}
+WEBHOOK_PATH = "/api/v1/payments/webhooks/stripe"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def sh(cmd, **kw):
@@ -74,6 +95,8 @@ class Stack:
         self.app = None
         self.soak = False
         self.extra = []  # daphne and the Celery worker in the soak
+        self.stripe = None  # localstripe in the soak
+        self.stripe_url = None
 
     # -- PostgreSQL ---------------------------------------------------------------------------------
     def pg_init(self):
@@ -116,7 +139,48 @@ class Stack:
             "SECURE_SSL_REDIRECT": "0",
             # The soak registers from many X-Forwarded-For addresses (a header, not a connection).
             **({"NUM_PROXIES": "1"} if self.soak else {}),
+            # Payments against the soak's localstripe: the settings the payments tests set.
+            **({**STRIPE_KEYS, "STRIPE_API_BASE": self.stripe_url} if self.stripe_url else {}),
         }
+
+    # -- localstripe (soak) ---------------------------------------------------------------------------
+    def stripe_start(self):
+        """tests/localstripe_server.py (loopback, in-memory) on a free port, as the test session runs it."""
+        port = free_port()
+        log = open(self.dir / "localstripe.log", "w")  # noqa: SIM115 - closed with the process
+        self.stripe = subprocess.Popen(
+            [str(PY), str(ROOT / "tests" / "localstripe_server.py"), str(port)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.stripe.poll() is not None:
+                raise RuntimeError(f"localstripe exited with {self.stripe.returncode}")
+            try:
+                urllib.request.urlopen(url + "/v1/customers", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answered (401 without a key): up
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("localstripe did not start in 30 s")
+        self.stripe_url = url
+
+    def stripe_webhook_register(self):
+        """localstripe signs (with the endpoint's secret) and posts its payment_intent events to the app."""
+        form = urllib.parse.urlencode(
+            [
+                ("url", BASE + WEBHOOK_PATH),
+                ("secret", STRIPE_KEYS["STRIPE_WEBHOOK_SECRET"]),
+                ("events[]", "payment_intent.succeeded"),
+                ("events[]", "payment_intent.payment_failed"),
+            ]
+        ).encode()
+        urllib.request.urlopen(self.stripe_url + "/_config/webhooks/socialflow-soak", data=form, timeout=5)
 
     def app_prepare(self):
         sh([str(PY), "manage.py", "migrate", "--noinput"], cwd=ROOT, env=self.env())
@@ -169,9 +233,14 @@ class Stack:
             "h=UserFactory(username='soakhost');"
             "st,_k=s.stream_create(host=h, title='soak');"
             "st=s.stream_start(stream=st, actor=h);"
-            "print(st.pk)"
+            "from users.services.sessions import session_start;"
+            "c=UserFactory(username='soakcreator', role='creator');"
+            "f=UserFactory(username='soakfan');"
+            "print(st.pk, c.pk, session_start(user=f, method='password', user_agent='drill')[1]['access'])"
         )
-        stream_id = sh([str(PY), "manage.py", "shell", "-c", script], cwd=ROOT, env=self.env()).stdout.split()[-1]
+        env = {**self.env(), "JWT_ACCESS_MINUTES": "60"}
+        out = sh([str(PY), "manage.py", "shell", "-c", script], cwd=ROOT, env=env).stdout.splitlines()[-1]
+        stream_id, creator_id, fan_token = out.split()
         for name, argv in (
             ("daphne", [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(WS_PORT),
                         "socialflow.asgi:application"]),
@@ -182,14 +251,18 @@ class Stack:
             log = open(self.dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
             self.extra.append(subprocess.Popen(argv, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT))
         time.sleep(5)
-        return stream_id, clip.read_bytes()
+        return stream_id, clip.read_bytes(), creator_id, fan_token
 
     def stop_all(self):
-        for proc in (*self.extra, self.app, self.redis):
+        for proc in (*self.extra, self.app, self.stripe, self.redis):
             if proc is not None and proc.poll() is None:
                 proc.send_signal(signal.SIGCONT)
                 proc.terminate()
-                proc.wait(timeout=10)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_stop()
 
@@ -199,9 +272,13 @@ class Load:
 
     def __init__(self, token, soak=None):
         self.token = token
-        self.soak = soak  # (stream id, video bytes) in the soak
+        self.soak = soak  # (stream id, video bytes, creator id, fan token) in the soak
+        self.stripe_url = None  # localstripe, for the fan's test-card PaymentMethods
         self.records = []  # (t, name, status, seconds)
         self.acknowledged = []  # ids of posts the API answered 201 for
+        self.tips = []  # ids of tips the API answered 2xx for
+        self.tip_attempts = 0  # POST /tips sent
+        self.tip_setup_failures = 0  # localstripe refused a PaymentMethod (no tip attempted)
         self.stop = threading.Event()
         self.lock = threading.Lock()
 
@@ -211,7 +288,7 @@ class Load:
         req = urllib.request.Request(url, data=data, method=method)
         req.add_header("Content-Type", "application/json" if raw is None else "application/octet-stream")
         if auth:
-            req.add_header("Authorization", f"Bearer {self.token}")
+            req.add_header("Authorization", f"Bearer {auth if isinstance(auth, str) else self.token}")
         for key, value in (headers or {}).items():
             req.add_header(key, value)
         started = time.monotonic()
@@ -227,7 +304,43 @@ class Load:
             self.records.append((started, name, status, elapsed))
             if name == "create_post" and status == 201:
                 self.acknowledged.append(json.loads(payload)["id"])
+            if name == "tip_create" and 200 <= status < 300:
+                self.tips.append(json.loads(payload)["tip"]["id"])
         return status, payload
+
+    def tip(self):
+        """A signed-in fan tips the creator: card at localstripe (as Stripe.js would), then the real API."""
+        _stream, _video, creator_id, fan_token = self.soak
+        card = urllib.parse.urlencode(
+            {"type": "card", "card[number]": "4242424242424242", "card[exp_month]": "12",
+             "card[exp_year]": "2034", "card[cvc]": "123"}
+        ).encode()  # fmt: skip
+        req = urllib.request.Request(self.stripe_url + "/v1/payment_methods", data=card, method="POST")
+        req.add_header("Authorization", f"Bearer {STRIPE_KEYS['STRIPE_SECRET_KEY']}")
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                payment_method = json.loads(resp.read())["id"]
+        except (OSError, ValueError, KeyError):
+            with self.lock:
+                self.tip_setup_failures += 1
+            return
+        body = {"creator": creator_id, "amount": 500, "currency": "usd", "payment_method": payment_method}
+        with self.lock:
+            self.tip_attempts += 1
+        status, payload = self.call(
+            "tip_create", "POST", "/api/v1/tips", body, fan_token, headers={"Idempotency-Key": uuid.uuid4().hex}
+        )
+        if not 200 <= status < 300:
+            return
+        tip_id, answered = json.loads(payload)["tip"]["id"], time.monotonic()
+        # localstripe posts payment_intent.succeeded ~1 s after the confirm; the worker books it.
+        settled = False
+        while not settled and time.monotonic() - answered < 15:
+            time.sleep(0.5)
+            status, payload = self.call("tip_detail", "GET", f"/api/v1/tips/{tip_id}", None, fan_token)
+            settled = status == 200 and json.loads(payload)["status"] == "succeeded"
+        with self.lock:
+            self.records.append((answered, "tip_settled", 200 if settled else 0, time.monotonic() - answered))
 
     def register(self, n):
         tag = uuid.uuid4().hex[:10]
@@ -315,12 +428,16 @@ class Load:
                 time.sleep(20)
             elif kind == "chat":
                 self.chat()
+            elif kind == "tip":
+                started = time.monotonic()
+                self.tip()
+                self.stop.wait(max(0.0, 20 - (time.monotonic() - started)))
             else:
                 self.call("readyz", "GET", "/readyz")
                 time.sleep(0.5)
 
     def start(self):
-        kinds = ["read", "read", "write", "ready"] + (["register", "upload", "chat"] if self.soak else [])
+        kinds = ["read", "read", "write", "ready"] + (["register", "upload", "chat", "tip"] if self.soak else [])
         self.threads = [threading.Thread(target=self.worker, args=(k,), daemon=True) for k in kinds]
         for t in self.threads:
             t.start()
@@ -418,7 +535,65 @@ def soak(stack, load, seconds):
             for line in stack.psql("select status, count(*) from content_video group by status").splitlines()
         )
         report["accounts_registered"] = int(stack.psql("select count(*) from users_user where username like 'soak_%'"))
+        report["tips"] = tips_check(stack, load)
     return report
+
+
+def tips_check(stack, load, wait=30):
+    """Every tip answered 2xx succeeded exactly once: one succeeded row, one earning, one event, one notice."""
+    ids = list(load.tips)
+    result = {"attempts": load.tip_attempts, "acknowledged": len(ids), "card_setup_failures": load.tip_setup_failures}
+    if not ids:
+        return {**result, "exactly_once": False}
+    quoted = ",".join(f"'{i}'" for i in ids)
+    deadline = time.monotonic() + wait  # the last tip's webhook may still be in the worker
+    while True:
+        succeeded = int(stack.psql(f"select count(*) from payments_tip where id in ({quoted}) and status='succeeded'"))
+        if succeeded == len(ids) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    statuses = dict(
+        line.split("|")
+        for line in stack.psql(
+            f"select status, count(*) from payments_tip where id in ({quoted}) group by status"
+        ).splitlines()
+    )
+    # Per tip: earning entries keyed by its charge, payment_intent.succeeded events for its intent, notices.
+    per_tip = stack.psql(
+        "select t.id,"
+        " (select count(*) from payments_journalentry j where j.external_key = 'earning:' || t.stripe_charge_id),"
+        " (select count(*) from payments_webhookevent w where w.type = 'payment_intent.succeeded'"
+        "   and w.payload->'data'->'object'->>'id' = t.stripe_payment_intent_id),"
+        " (select count(*) from notifications_notification n where n.type = 'tip_received' and n.target_id = t.id::text)"
+        f" from payments_tip t where t.id in ({quoted})"
+    ).splitlines()
+    counts = [tuple(int(x) for x in line.split("|")[1:]) for line in per_tip]
+    fan_rows = int(stack.psql("select count(*) from payments_tip t join users_user u on u.id = t.fan_id "
+                              "where u.username = 'soakfan'"))  # fmt: skip
+    result.update(
+        {
+            "statuses": statuses,
+            "succeeded": succeeded,
+            "lost": len(ids) - succeeded,
+            "rows_for_the_fan": fan_rows,  # more than attempts would be a duplicate tip
+            "earning_entries": sum(c[0] for c in counts),
+            "webhook_events": sum(c[1] for c in counts),
+            "notifications": sum(c[2] for c in counts),
+            "webhook_event_statuses": dict(
+                line.split("|")
+                for line in stack.psql(
+                    "select status, count(*) from payments_webhookevent group by status"
+                ).splitlines()
+            ),
+        }
+    )
+    result["exactly_once"] = (
+        succeeded == len(ids)
+        and fan_rows <= load.tip_attempts
+        and len(counts) == len(ids)
+        and all(c == (1, 1, 1) for c in counts)
+    )
+    return result
 
 
 def main():
@@ -436,9 +611,14 @@ def main():
         stack.redis_start()
         stack.soak = bool(args.soak)
         token = stack.app_prepare()
+        if args.soak:
+            stack.stripe_start()  # before the app and the worker: their environment points at it
         soak_extra = stack.soak_prepare() if args.soak else None
         stack.app_start()
         load = Load(token, soak_extra)
+        if args.soak:
+            stack.stripe_webhook_register()
+            load.stripe_url = stack.stripe_url
         load.start()
         if args.soak:
             result = soak(stack, load, args.soak)
