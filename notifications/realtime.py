@@ -4,7 +4,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from core.realtime import broadcast_on_commit
+from core.realtime import broadcast_many_on_commit, broadcast_on_commit
 
 
 def user_group(user_id) -> str:
@@ -30,16 +30,17 @@ def broadcast_fanout(notifications: list, *, unread_counts: dict) -> None:
     from notifications.api.serializers import NotificationOutputSerializer
 
     template = json.loads(json.dumps(NotificationOutputSerializer(notifications[0]).data, cls=DjangoJSONEncoder))
+    messages = []
     for n in notifications:
         payload = {**template, "id": str(n.id), "group_key": n.group_key, "created_at": _iso(n.created_at)}
-        broadcast_on_commit(
-            user_group(n.recipient_id),
-            {
-                "type": "notification.created",
-                "notification": payload,
-                "unread_count": unread_counts.get(n.recipient_id, 0),
-            },
-        )
+        event = {
+            "type": "notification.created",
+            "notification": payload,
+            "unread_count": unread_counts.get(n.recipient_id, 0),
+        }
+        messages.append((user_group(n.recipient_id), event))
+    # One hand-over for the whole batch: a thread hop per follower was 95% of a batch's time.
+    broadcast_many_on_commit(messages)
 
 
 def _iso(value) -> str:
