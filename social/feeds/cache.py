@@ -6,8 +6,8 @@ compiling and row materialisation per request, several times what the endpoint m
 reads of a feed repeat the previous read (pull-to-refresh, app resumes), so a rendered page is kept
 in the cache and served until something that could change it happens.
 
-Correctness rests on epochs, not on TTLs: each viewer has an epoch token; a page is stored together
-with the token read *before* it was built and is served only while the token is unchanged. A write
+Correctness rests on epochs (core.epoch_cache), not on TTLs: each viewer has an epoch token; a page is
+stored together with the token read *before* it was built and is served only while the token is unchanged. A write
 that can change what someone's following feed shows replaces the epoch of every viewer concerned,
 after its transaction commits (`social.feeds.invalidation` wires the model signals):
 
@@ -23,60 +23,28 @@ a mute that expired by time, and changes made while the cache was unreachable. W
 nothing is cached.
 """
 
-import logging
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
 
-logger = logging.getLogger("socialflow.social")
+from core.epoch_cache import epoch_cached, epochs_bump
 
-_EPOCH = "feed:epoch:{}"
-_PAGE = "feed:page:{}:{}:{}:{}"
+_NAMESPACE = "feed"
 
 
-def _seconds() -> int:
+def feed_page_cache_seconds() -> int:
     return int(getattr(settings, "FEED_PAGE_CACHE_SECONDS", 0))
-
-
-def _epoch_key(user_id) -> str:
-    return _EPOCH.format(user_id)
 
 
 def feed_epochs_bump(user_ids) -> None:
     """Give each viewer a new epoch, so every page cached for them stops being served."""
-    seconds = _seconds()
-    keys = [_epoch_key(pk) for pk in {str(pk) for pk in user_ids}]
-    if seconds <= 0 or not keys:
-        return
-    token = uuid.uuid4().hex
-    try:
-        # Epochs outlive the pages built under them (2x), so an expired epoch never revives a page.
-        cache.set_many(dict.fromkeys(keys, token), timeout=seconds * 2)
-    except Exception:
-        # Unreachable cache: pages are unreachable too; whatever survives expires within the TTL.
-        logger.warning("feed epoch bump failed for %d viewers", len(keys), exc_info=True)
+    epochs_bump(_NAMESPACE, user_ids, seconds=feed_page_cache_seconds())
 
 
 def cached_feed_page(*, viewer, feed: str, cursor_token: str, limit: int, build):
     """`build()` -> (items, next_values), served from the cache while the viewer's epoch holds."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return build()
-    epoch_key = _epoch_key(viewer.pk)
-    page_key = _PAGE.format(viewer.pk, feed, cursor_token or "-", limit)
-    try:
-        found = cache.get_many([page_key, epoch_key])
-    except Exception:
-        logger.warning("feed page cache unreachable; building the page", exc_info=True)
-        return build()
-    epoch = found.get(epoch_key)
-    cached = found.get(page_key)
-    if cached is not None and cached[0] == epoch:
-        return cached[1], cached[2]
-    items, next_values = build()
-    try:
-        cache.set(page_key, (epoch, items, next_values), timeout=seconds)
-    except Exception:
-        logger.warning("feed page cache unreachable; page not stored", exc_info=True)
-    return items, next_values
+    return epoch_cached(
+        _NAMESPACE,
+        owner_id=viewer.pk,
+        key=f"page:{viewer.pk}:{feed}:{cursor_token or '-'}:{limit}",
+        seconds=feed_page_cache_seconds(),
+        build=build,
+    )

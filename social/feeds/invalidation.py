@@ -7,13 +7,12 @@ progress and search vectors only, which the cache tolerates for its TTL (documen
 Every bump runs after commit, so a page built from the old rows is never stored under the new epoch.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from content.models import Post, Video
 from payments.models import Subscription
-from social.feeds.cache import feed_epochs_bump
+from social.feeds.cache import feed_epochs_bump, feed_page_cache_seconds
 from social.models import Like, Save
 from users.models import Block, Follow, Mute, User
 
@@ -36,13 +35,9 @@ def followers_epochs_bump(*, author_id) -> int:
     return total + len(batch)
 
 
-def _caching() -> bool:
-    return settings.FEED_PAGE_CACHE_SECONDS > 0
-
-
 def _bump_after_commit(*user_ids) -> None:
     ids = [pk for pk in user_ids if pk is not None]
-    if _caching():
+    if feed_page_cache_seconds() > 0:
         transaction.on_commit(lambda: feed_epochs_bump(ids))
 
 
@@ -50,7 +45,7 @@ def _followers_after_commit(author_id) -> None:
     """The author's own epoch at once; the followers' through a task (an account may have many)."""
     from social.tasks import feed_followers_epochs_bump_task
 
-    if not _caching():
+    if not feed_page_cache_seconds() > 0:
         return
     _bump_after_commit(author_id)
     transaction.on_commit(lambda: feed_followers_epochs_bump_task.delay(str(author_id)))

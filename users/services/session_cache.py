@@ -2,8 +2,8 @@
 
 Why: every API request with a bearer token loads its session and user (so logout, password change and
 sanctions take effect at once). Through the ORM that is ~1.2 ms of a ~3 ms cached feed read; a cache
-read is a fifth of that. "At once" is kept with epochs rather than a TTL: each user has an epoch
-token; an entry is stored with the token read before the rows were loaded and is used only while the
+read is a fifth of that. "At once" is kept with epochs (core.epoch_cache) rather than a TTL: each
+user has an epoch token; an entry is stored with the token read before the rows were loaded and is used only while the
 token is unchanged. After commit, the epoch is replaced by every save or delete of the user or of one
 of their sessions (signals, wired in UsersConfig.ready) and by the services that revoke sessions or
 change the second factor with bulk `update()` (they call `auth_epochs_bump_after_commit`).
@@ -13,71 +13,34 @@ What an entry may show stale, for at most `AUTH_SESSION_CACHE_SECONDS`: the user
 With the setting at 0 (the default in tests) nothing is cached.
 """
 
-import logging
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
-logger = logging.getLogger("socialflow.users")
+from core.epoch_cache import epoch_cache_forget, epoch_cached, epochs_bump
 
-_SESSION = "auth:session:{}"
-_EPOCH = "auth:user-epoch:{}"
+_NAMESPACE = "auth"
 
 
 def _seconds() -> int:
     return int(getattr(settings, "AUTH_SESSION_CACHE_SECONDS", 0))
 
 
-def _bump(user_ids) -> None:
-    keys = {_EPOCH.format(pk) for pk in user_ids if pk is not None}
-    if not keys:
-        return
-    try:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=_seconds() * 2)
-    except Exception:
-        # Unreachable cache: entries are unreachable too, and expire within the TTL.
-        logger.warning("auth epoch bump failed", exc_info=True)
-
-
 def auth_epochs_bump_after_commit(*user_ids) -> None:
     """End the cached sessions of these users once the current transaction commits."""
     if _seconds() > 0:
         ids = list(user_ids)
-        transaction.on_commit(lambda: _bump(ids))
+        transaction.on_commit(lambda: epochs_bump(_NAMESPACE, ids, seconds=_seconds()))
 
 
 def session_with_user(*, sid: str, user_id: str, load):
     """`load()` -> the UserSession with `.user` (or None), served from the cache while the epoch holds."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return load()
-    session_key, epoch_key = _SESSION.format(sid), _EPOCH.format(user_id)
-    try:
-        found = cache.get_many([session_key, epoch_key])
-    except Exception:
-        logger.warning("session cache unreachable; reading the session from the database", exc_info=True)
-        return load()
-    epoch, cached = found.get(epoch_key), found.get(session_key)
-    if cached is not None and cached[0] == epoch:
-        return cached[1]
-    session = load()
-    if session is not None:
-        try:
-            cache.set(session_key, (epoch, session), timeout=seconds)
-        except Exception:
-            logger.warning("session cache unreachable; session not stored", exc_info=True)
-    return session
+    return epoch_cached(_NAMESPACE, owner_id=user_id, key=f"session:{sid}", seconds=_seconds(), build=load)
 
 
 def session_forget(sid) -> None:
     """Drop one cached session (after its last-used time was written)."""
     if _seconds() > 0:
-        try:
-            cache.delete(_SESSION.format(sid))
-        except Exception:
-            logger.warning("session cache unreachable; entry left to expire", exc_info=True)
+        epoch_cache_forget(_NAMESPACE, f"session:{sid}")
 
 
 def _user_changed(sender, instance, **kwargs):

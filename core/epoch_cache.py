@@ -1,0 +1,64 @@
+"""Read caches ended by writes: the one mechanism behind the feed-page and session caches.
+
+Each owner (a viewer, a user) has an *epoch* token in the cache. An entry is stored together with the
+token read *before* its value was built and is served only while the owner's token is unchanged, so a
+write that replaces the token after its commit ends every entry built before it, however many there
+are and whatever their keys. TTLs only bound what no write announces (counters updated with F()).
+
+Epochs live twice as long as entries, so an expired epoch never revives an entry built under an older
+one. A cache outage degrades to building every value (and bumps are logged and dropped: entries are
+unreachable too, and expire within their TTL).
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+
+logger = logging.getLogger("socialflow.cache")
+
+
+def _epoch_key(namespace: str, owner_id) -> str:
+    return f"{namespace}:epoch:{owner_id}"
+
+
+def epochs_bump(namespace: str, owner_ids, *, seconds: int) -> None:
+    """Give each owner a new epoch: every entry cached for them stops being served."""
+    keys = {_epoch_key(namespace, pk) for pk in owner_ids if pk is not None}
+    if seconds <= 0 or not keys:
+        return
+    try:
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=seconds * 2)
+    except Exception:
+        logger.warning("%s epoch bump failed for %d owners", namespace, len(keys), exc_info=True)
+
+
+def epoch_cached(namespace: str, *, owner_id, key: str, seconds: int, build):
+    """`build()`'s value for `key`, served from the cache while `owner_id`'s epoch holds. None is never
+    stored (nothing to serve)."""
+    if seconds <= 0:
+        return build()
+    entry_key, epoch_key = f"{namespace}:{key}", _epoch_key(namespace, owner_id)
+    try:
+        found = cache.get_many([entry_key, epoch_key])
+    except Exception:
+        logger.warning("%s cache unreachable; building the value", namespace, exc_info=True)
+        return build()
+    epoch, cached = found.get(epoch_key), found.get(entry_key)
+    if cached is not None and cached[0] == epoch:
+        return cached[1]
+    value = build()
+    if value is not None:
+        try:
+            cache.set(entry_key, (epoch, value), timeout=seconds)
+        except Exception:
+            logger.warning("%s cache unreachable; value not stored", namespace, exc_info=True)
+    return value
+
+
+def epoch_cache_forget(namespace: str, key: str) -> None:
+    """Drop one entry (its owner's other entries stay)."""
+    try:
+        cache.delete(f"{namespace}:{key}")
+    except Exception:
+        logger.warning("%s cache unreachable; entry left to expire", namespace, exc_info=True)
