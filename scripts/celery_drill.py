@@ -45,13 +45,13 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import outage_drill as od  # the shared private stack (PostgreSQL, Redis, gunicorn)
+import drill_stack as ds  # the shared private stack (PostgreSQL, Redis, gunicorn)
 
-ROOT = od.ROOT
+ROOT = ds.ROOT
 # Below the ephemeral range (32768+), where a client socket or a test's free_port() can hold a port.
-od.PG_PORT, od.REDIS_PORT, od.APP_PORT = 25442, 26389, 28010
-od.BASE = f"http://127.0.0.1:{od.APP_PORT}"
-WS_PORT = 28011
+PORTS = ds.Ports(pg=25442, redis=26389, app=28010, ws=28011)
+BASE = PORTS.base
+WS_PORT = PORTS.ws
 FOLLOWERS = 4_000
 REGISTRATIONS = 10
 WS_CLIENTS = 5
@@ -62,7 +62,7 @@ def stamp(msg):
     print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
 
 
-class DrillStack(od.Stack):
+class DrillStack(ds.Stack):
     def env(self):
         return {
             **super().env(),
@@ -86,7 +86,7 @@ class DrillStack(od.Stack):
         return self.spawn(f"worker{n}", argv)
 
     def shell(self, code):
-        out = od.sh([str(od.PY), "manage.py", "shell", "-c", code], cwd=ROOT, env=self.env())
+        out = ds.sh([str(ds.PY), "manage.py", "shell", "-c", code], cwd=ROOT, env=self.env())
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def redis_kill(self):
@@ -173,7 +173,7 @@ def part_a(stack):
     killpg(worker)
     status, batches_at_kill, created_at_kill = state()
     stamp(f"a: worker SIGKILLed at batch {batches_at_kill} ({created_at_kill} of {FOLLOWERS} notified, {status})")
-    unacked = int(od.sh(["redis-cli", "-p", str(od.REDIS_PORT), "hlen", "unacked"]).stdout.strip() or 0)
+    unacked = int(ds.sh(["redis-cli", "-p", str(PORTS.redis), "hlen", "unacked"]).stdout.strip() or 0)
     worker = stack.worker_start(2)
     restarted_at = time.time()
     resumed_at = None
@@ -219,7 +219,7 @@ def part_a(stack):
 def register(i, tag):
     body = json.dumps({"email": f"drill-b-{tag}-{i}@drill.test", "username": f"drillb_{tag}_{i}",
                        "password": "quiet-river-1987", "display_name": f"B {i}"}).encode()  # fmt: skip
-    req = urllib.request.Request(od.BASE + "/api/v1/auth/register", data=body, method="POST")
+    req = urllib.request.Request(BASE + "/api/v1/auth/register", data=body, method="POST")
     req.add_header("Content-Type", "application/json")
     # A header value only (documentation range), never contacted: each registration its own client.
     req.add_header("X-Forwarded-For", f"198.51.100.{i % 250 + 1}")
@@ -235,7 +235,7 @@ def register(i, tag):
 
 
 def part_b(stack):
-    relay = stack.spawn("relay", [str(od.PY), "manage.py", "outbox_relay", "--interval", "2"])
+    relay = stack.spawn("relay", [str(ds.PY), "manage.py", "outbox_relay", "--interval", "2"])
     tag = uuid.uuid4().hex[:6]
     stack.redis_kill()
     down_at = time.time()
@@ -400,14 +400,14 @@ def main():
     parser.add_argument("--parts", default="abc")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="sf-celery-drill-"))
-    stack = DrillStack(workdir)
+    stack = DrillStack(workdir, PORTS)
     worker = None
     result = {"started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     try:
         stamp(f"private PostgreSQL and Redis in {workdir}")
         stack.pg_init()
         stack.redis_start()
-        od.sh([str(od.PY), "manage.py", "migrate", "--noinput"], cwd=ROOT, env=stack.env())
+        ds.sh([str(ds.PY), "manage.py", "migrate", "--noinput"], cwd=ROOT, env=stack.env())
         setup = stack.shell(SETUP.replace("FOLLOWERS", str(FOLLOWERS)).replace("WS_CLIENTS", str(WS_CLIENTS)))
         stamp("data ready")
         if "a" in args.parts:
