@@ -14,6 +14,7 @@ import logging
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger("socialflow.cache")
 
@@ -31,6 +32,14 @@ def epochs_bump(namespace: str, owner_ids, *, seconds: int) -> None:
         cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=seconds * 2)
     except Exception:
         logger.warning("%s epoch bump failed for %d owners", namespace, len(keys), exc_info=True)
+
+
+def epochs_bump_after_commit(namespace: str, owner_ids, *, seconds: int) -> None:
+    """`epochs_bump` once the current transaction commits (at once outside one): an entry built from the
+    old rows before the commit is then never stored under the new epoch."""
+    if seconds > 0:
+        ids = list(owner_ids)
+        transaction.on_commit(lambda: epochs_bump(namespace, ids, seconds=seconds))
 
 
 def epoch_cached(namespace: str, *, owner_id, key: str, seconds: int, build):

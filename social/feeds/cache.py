@@ -25,7 +25,7 @@ nothing is cached.
 
 from django.conf import settings
 
-from core.epoch_cache import epoch_cached, epochs_bump
+from core.epoch_cache import epoch_cached, epochs_bump, epochs_bump_after_commit
 
 _NAMESPACE = "feed"
 
@@ -37,6 +37,10 @@ def feed_page_cache_seconds() -> int:
 def feed_epochs_bump(user_ids) -> None:
     """Give each viewer a new epoch, so every page cached for them stops being served."""
     epochs_bump(_NAMESPACE, user_ids, seconds=feed_page_cache_seconds())
+
+
+def feed_epochs_bump_after_commit(user_ids) -> None:
+    epochs_bump_after_commit(_NAMESPACE, user_ids, seconds=feed_page_cache_seconds())
 
 
 def cached_feed_page(*, viewer, feed: str, cursor_token: str, limit: int, build):

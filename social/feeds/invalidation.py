@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 
 from content.models import Post, Video
 from payments.models import Subscription
-from social.feeds.cache import feed_epochs_bump, feed_page_cache_seconds
+from social.feeds.cache import feed_epochs_bump, feed_epochs_bump_after_commit, feed_page_cache_seconds
 from social.models import Like, Save
 from users.models import Block, Follow, Mute, User
 
@@ -36,9 +36,7 @@ def followers_epochs_bump(*, author_id) -> int:
 
 
 def _bump_after_commit(*user_ids) -> None:
-    ids = [pk for pk in user_ids if pk is not None]
-    if feed_page_cache_seconds() > 0:
-        transaction.on_commit(lambda: feed_epochs_bump(ids))
+    feed_epochs_bump_after_commit(user_ids)
 
 
 def _followers_after_commit(author_id) -> None:

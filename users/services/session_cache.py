@@ -14,9 +14,8 @@ With the setting at 0 (the default in tests) nothing is cached.
 """
 
 from django.conf import settings
-from django.db import transaction
 
-from core.epoch_cache import epoch_cache_forget, epoch_cached, epochs_bump
+from core.epoch_cache import epoch_cache_forget, epoch_cached, epochs_bump_after_commit
 
 _NAMESPACE = "auth"
 
@@ -27,9 +26,7 @@ def _seconds() -> int:
 
 def auth_epochs_bump_after_commit(*user_ids) -> None:
     """End the cached sessions of these users once the current transaction commits."""
-    if _seconds() > 0:
-        ids = list(user_ids)
-        transaction.on_commit(lambda: epochs_bump(_NAMESPACE, ids, seconds=_seconds()))
+    epochs_bump_after_commit(_NAMESPACE, user_ids, seconds=_seconds())
 
 
 def session_with_user(*, sid: str, user_id: str, load):
