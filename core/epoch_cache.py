@@ -71,3 +71,49 @@ def epoch_cache_forget(namespace: str, key: str) -> None:
         cache.delete(f"{namespace}:{key}")
     except Exception:
         logger.warning("%s cache unreachable; entry left to expire", namespace, exc_info=True)
+
+
+def epochs_get(keys: list[str]) -> dict | None:
+    """The current epoch tokens behind `epoch_keys(...)` (absent keys are missing); None if unreachable."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("epoch cache unreachable", exc_info=True)
+        return None
+
+
+def epoch_keys(pairs) -> list[str]:
+    """Epoch keys of (namespace, owner_id) pairs, owners that are None left out."""
+    return sorted({_epoch_key(namespace, pk) for namespace, pk in pairs if pk is not None})
+
+
+def epoch_cached_with_deps(namespace: str, *, owner_id, key: str, seconds: int, deps, build):
+    """Like `epoch_cached`, for a value built from several owners' rows (a post with its author and the
+    post it quotes): served only while `owner_id`'s epoch and those of all its dependencies hold.
+
+    `deps()` -> the (namespace, owner_id) pairs the value will be built from, found cheaply (ids only)
+    and, like the value, from rows whose change also bumps `owner_id` (so the set cannot change unseen).
+    Their epochs are read before `build()` runs, for the reason `epoch_cached` reads its epoch first.
+    A hit costs two cache round trips: the entry with its own epoch, then the dependencies' epochs.
+    """
+    if seconds <= 0:
+        return build()
+    entry_key, own_key = f"{namespace}:{key}", _epoch_key(namespace, owner_id)
+    found = epochs_get([entry_key, own_key])
+    if found is None:
+        return build()
+    own, cached = found.get(own_key), found.get(entry_key)
+    if cached is not None and cached[0] == own:
+        held = cached[1]
+        current = epochs_get(list(held)) if held else {}
+        if current is not None and all(current.get(k) == token for k, token in held.items()):
+            return cached[2]
+    dep_keys = epoch_keys(deps())
+    tokens = epochs_get(dep_keys) if dep_keys else {}
+    value = build()
+    if value is not None and tokens is not None:
+        try:
+            cache.set(entry_key, (own, {k: tokens.get(k) for k in dep_keys}, value), timeout=seconds)
+        except Exception:
+            logger.warning("%s cache unreachable; value not stored", namespace, exc_info=True)
+    return value

@@ -28,17 +28,25 @@ def subscription_grants_access(*, fan, creator, min_tier: Tier | None = None) ->
 
 def subscribed_creator_tiers(*, fan) -> dict:
     """{creator_id: highest paid-up tier price} for the fan — one query, for list visibility filters."""
+    return subscribed_creator_tiers_until(fan=fan)[0]
+
+
+def subscribed_creator_tiers_until(*, fan) -> tuple[dict, dt.datetime | None]:
+    """`subscribed_creator_tiers` and when the first of the subscriptions it counts runs out (None: none
+    does), for callers that keep the answer: it changes at that moment without any write."""
     if fan is None or not getattr(fan, "is_authenticated", False):
-        return {}
+        return {}, None
     rows = (
         Subscription.objects.filter(fan=fan, paid_through__gt=timezone.now())
         .exclude(status=Subscription.Status.INCOMPLETE)
-        .values_list("creator_id", "tier__price_amount")
+        .values_list("creator_id", "tier__price_amount", "paid_through")
     )
     best: dict = {}
-    for creator_id, price in rows:
+    until = None
+    for creator_id, price, paid_through in rows:
         best[creator_id] = max(price, best.get(creator_id, 0))
-    return best
+        until = paid_through if until is None else min(until, paid_through)
+    return best, until
 
 
 def user_has_premium(*, user) -> bool:

@@ -176,6 +176,8 @@ class PostOutputSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
+        if self.context.get("shared_snapshot"):
+            return data  # content.selectors.details removes it per viewer
         if request is None or request.user.pk != instance.author_id:
             data.pop("scheduled_at", None)  # the author's plan is nobody else's business
         return data

@@ -7,7 +7,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Ln, Power
 
 from content.models import Hashtag, Post, Video
-from content.selectors.posts import _with_related
+from content.selectors.posts import with_related
 from content.selectors.visibility import _is_anonymous, post_visible_q, video_visible_q
 from content.services.search_index import CONFIG
 from core.exceptions import NotFound, ValidationFailed
@@ -16,7 +16,7 @@ from users.models import Block, User
 
 def trending_posts(*, viewer):
     qs = Post.objects.filter(post_visible_q(viewer), repost_of__isnull=True, trending_score__gt=0)
-    return _with_related(qs).order_by("-trending_score", "-id")
+    return with_related(qs).order_by("-trending_score", "-id")
 
 
 def trending_videos(*, viewer):
@@ -37,7 +37,7 @@ def hashtag_get(*, name: str) -> Hashtag:
 
 def hashtag_posts(*, viewer, hashtag: Hashtag):
     qs = Post.objects.filter(post_visible_q(viewer), hashtag_links__hashtag=hashtag)
-    return _with_related(qs)
+    return with_related(qs)
 
 
 def hashtag_videos(*, viewer, hashtag: Hashtag):
@@ -91,7 +91,7 @@ def search_posts(*, viewer, q: str):
         for term in _terms(q):
             qs = qs.filter(text__icontains=term)
         qs = qs.order_by("-likes_count", "-id")
-    return _with_related(qs)
+    return with_related(qs)
 
 
 def search_videos(*, viewer, q: str):

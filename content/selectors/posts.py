@@ -8,7 +8,8 @@ from core.exceptions import NotFound
 from users.selectors import user_get_visible
 
 
-def _with_related(qs):
+def with_related(qs):
+    """`qs` with what a post's representation shows loaded up front (authors, media, embedded posts)."""
     media = MediaImage.objects.order_by("position", "id")
     return qs.select_related(
         "author", "repost_of__author", "quote_of__author"
@@ -27,17 +28,17 @@ def post_list(*, viewer, author=None):
         if account is None:
             raise NotFound("No such account.")
         qs = qs.filter(author=account)
-    return _with_related(qs)
+    return with_related(qs)
 
 
 def post_get(*, viewer, id):
     """One visible post with what its representation shows, checked and loaded in one query (+ media)."""
-    return post_get_visible(viewer=viewer, id=id, queryset=_with_related(Post.objects.all()))
+    return post_get_visible(viewer=viewer, id=id, queryset=with_related(Post.objects.all()))
 
 
 def post_quotes_list(*, viewer, post_id):
     original = post_get_visible(viewer=viewer, id=post_id)
-    return _with_related(Post.objects.filter(post_visible_q(viewer), quote_of=original))
+    return with_related(Post.objects.filter(post_visible_q(viewer), quote_of=original))
 
 
 def post_history(*, viewer, post_id) -> tuple[Post, list[PostEdit]]:

@@ -32,9 +32,9 @@ def video_list_mine(*, user, status=None):
 
 def video_get_owned(*, user, id) -> Video:
     """The user's own video (any status); NotFound for anyone else's."""
-    from content.selectors.visibility import _as_uuid
+    from content.selectors.visibility import as_uuid
 
-    pk = _as_uuid(id)
+    pk = as_uuid(id)
     video = None if pk is None or user is None else Video.objects.filter(pk=pk, author_id=user.pk).first()
     if video is None:
         raise NotFound("No such video.")

@@ -10,13 +10,18 @@ A viewer sees a post or video when it is not deleted and either
   followers only; subscribers → a paid-up subscription to the author at `min_tier` or above
   (by price; no `min_tier` means any tier); private → nobody else.
 
-The rule is a `Q` so list queries filter in SQL: building it costs at most one query (the viewer's
-paid-up subscriptions); follows and blocks are subqueries inside it. `prefix` lets other apps filter
-through a relation, e.g. `Comment.objects.filter(post_visible_q(viewer, prefix="post__"))`.
+The rule is written twice, on purpose, and the two are kept equal by a test over every combination
+(content/tests/test_visibility_equivalence.py):
+- as a `Q`, so list queries filter in SQL: building it costs at most one query (the viewer's paid-up
+  subscriptions); follows and blocks are subqueries inside it. `prefix` lets other apps filter through a
+  relation, e.g. `Comment.objects.filter(post_visible_q(viewer, prefix="post__"))`;
+- in Python (`post_admits`, `video_admits`) over `ItemFacts` and a viewer's facts, for the detail reads,
+  whose item and viewer facts come from caches (content.selectors.details, .viewer_facts).
 """
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -82,7 +87,7 @@ def _tiers(viewer) -> dict:
     return {} if _is_anonymous(viewer) else subscribed_creator_tiers(fan=viewer)
 
 
-def _is_minor(viewer) -> bool:
+def is_minor(viewer) -> bool:
     birth = getattr(viewer, "birth_date", None)
     return birth is not None and birth > _adult_birth_cutoff()
 
@@ -111,14 +116,103 @@ def video_visible_q(viewer, *, listing: bool = True, prefix: str = "") -> Q:
     open_values = (VideoVisibility.PUBLIC,) if listing else (VideoVisibility.PUBLIC, VideoVisibility.UNLISTED)
     admits = _admits_q(viewer, p, VideoVisibility, _tiers(viewer), open_values)
     q = _base_q(viewer, p, timezone.now()) & admits & Q(**{f"{p}status": Video.Status.READY})
-    if _is_anonymous(viewer) or _is_minor(viewer):
+    if _is_anonymous(viewer) or is_minor(viewer):
         q &= Q(**{f"{p}age_restricted": False})
     if not _is_anonymous(viewer):
         q |= Q(**{f"{p}author_id": viewer.pk})
     return Q(**{f"{p}deleted_at__isnull": True}) & q
 
 
-def _as_uuid(value):
+# -- the same rule in Python ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the rule reads of one post or video and its author."""
+
+    author_id: uuid.UUID
+    author_status: str
+    author_is_private: bool
+    visibility: str
+    min_tier_price: int | None  # None: no minimum tier
+    published_at: datetime.datetime | None
+    deleted: bool
+    ready: bool = True  # videos: processed (status READY)
+    age_restricted: bool = False
+
+
+def post_facts(post: Post) -> ItemFacts:
+    """Facts of a post whose author and min_tier are loaded."""
+    return ItemFacts(
+        author_id=post.author_id,
+        author_status=post.author.status,
+        author_is_private=post.author.is_private,
+        visibility=post.visibility,
+        min_tier_price=post.min_tier.price_amount if post.min_tier_id else None,
+        published_at=post.published_at,
+        deleted=post.deleted_at is not None,
+    )
+
+
+def video_facts(video: Video) -> ItemFacts:
+    """Facts of a video whose author and min_tier are loaded."""
+    return ItemFacts(
+        author_id=video.author_id,
+        author_status=video.author.status,
+        author_is_private=video.author.is_private,
+        visibility=video.visibility,
+        min_tier_price=video.min_tier.price_amount if video.min_tier_id else None,
+        published_at=video.published_at,
+        deleted=video.deleted_at is not None,
+        ready=video.status == Video.Status.READY,
+        age_restricted=video.age_restricted,
+    )
+
+
+def _admits(item: ItemFacts, viewer, choices, open_values: tuple, now) -> bool:
+    """`_base_q` & `_admits_q` for one item; `viewer` is a ViewerFacts or None (anonymous)."""
+    if item.published_at is None or item.published_at > now or item.author_status not in User.VISIBLE_STATUSES:
+        return False
+    if viewer is not None and viewer.blocks_either_way(item.author_id):
+        return False
+    if item.visibility in open_values and not item.author_is_private:
+        return True
+    if viewer is None:
+        return False
+    if item.visibility in (*open_values, choices.FOLLOWERS) and viewer.follows(item.author_id):
+        return True
+    if item.visibility == choices.SUBSCRIBERS:
+        paid = viewer.tier_price(item.author_id)
+        return paid is not None and (item.min_tier_price is None or item.min_tier_price <= paid)
+    return False
+
+
+def _one_post_admits(item: ItemFacts, viewer, now) -> bool:
+    if item.deleted:
+        return False
+    if viewer is not None and item.author_id == viewer.user_id:
+        return True
+    return _admits(item, viewer, PostVisibility, (PostVisibility.PUBLIC,), now)
+
+
+def post_admits(chain, viewer, *, now=None) -> bool:
+    """`post_visible_q` for one post: `chain` is its facts, then its original's when it is a repost."""
+    now = now or timezone.now()
+    return all(_one_post_admits(item, viewer, now) for item in chain)
+
+
+def video_admits(item: ItemFacts, viewer, *, listing: bool = True, now=None) -> bool:
+    """`video_visible_q` for one video."""
+    if item.deleted:
+        return False
+    if viewer is not None and item.author_id == viewer.user_id:
+        return True
+    open_values = (VideoVisibility.PUBLIC,) if listing else (VideoVisibility.PUBLIC, VideoVisibility.UNLISTED)
+    if not item.ready or (item.age_restricted and (viewer is None or viewer.is_minor)):
+        return False
+    return _admits(item, viewer, VideoVisibility, open_values, now or timezone.now())
+
+
+# -- single reads -----------------------------------------------------------------------------------
+def as_uuid(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -130,7 +224,7 @@ def post_get_visible(*, viewer, id, queryset=None) -> Post:
 
     `queryset` (of Post) lets a caller load more in the same query, e.g. what its representation needs.
     """
-    pk = _as_uuid(id)
+    pk = as_uuid(id)
     queryset = Post.objects.all() if queryset is None else queryset
     post = (
         None
@@ -144,7 +238,7 @@ def post_get_visible(*, viewer, id, queryset=None) -> Post:
 
 def video_get_visible(*, viewer, id) -> Video:
     """The video if `viewer` may see it (unlisted included: they hold the link); NotFound otherwise."""
-    pk = _as_uuid(id)
+    pk = as_uuid(id)
     video = (
         None
         if pk is None

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
+from content.detail_cache import post_changed, video_changed
 from content.models import Post, Video
 from core.exceptions import ValidationFailed
 
@@ -26,7 +27,9 @@ def _add(model, allowed, *, pk, field: str, delta: int) -> int:
         return 0
     expression = F(field) + delta if delta > 0 else Greatest(F(field) + delta, Value(0))
     # all_objects: a counter may still move while the row is soft-deleted (e.g. an unlike afterwards).
-    return model.all_objects.filter(pk=pk).update(**{field: expression})
+    updated = model.all_objects.filter(pk=pk).update(**{field: expression})
+    (post_changed if model is Post else video_changed)(pk)  # an update() sends no signal
+    return updated
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from content.api.serializers import (
 )
 from content.api.views.common import PostCreateThrottle, UploadThrottle, viewer_of
 from content.models import MediaImage, Post
+from content.selectors.details import post_detail
 from content.selectors.posts import post_get, post_history, post_list, post_page_context, post_quotes_list
 from content.services.media_images import media_image_upload
 from content.services.posts import post_create, post_delete, post_update, repost_create, repost_delete
@@ -74,7 +75,13 @@ class PostViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=PostOutputSerializer)
     def retrieve(self, request, pk=None):
-        return self._one(request, post_get(viewer=viewer_of(request), id=pk))
+        def render(post, quote):
+            shown = {"visible_quote_ids": {quote.pk} if quote is not None else set(), "reposted_ids": set()}
+            context = {**self.get_serializer_context(), **shown, "shared_snapshot": True}
+            return PostOutputSerializer(post, context=context).data
+
+        variant = request.build_absolute_uri("/")
+        return Response(post_detail(viewer=viewer_of(request), id=pk, render=render, variant=variant))
 
     @extend_schema(request=PostUpdateInputSerializer, responses=PostOutputSerializer)
     def partial_update(self, request, pk=None):

@@ -23,6 +23,7 @@ from content.api.serializers import (
 )
 from content.api.views.common import UploadThrottle, viewer_of
 from content.models import Video
+from content.selectors.details import video_detail
 from content.selectors.videos import video_analytics, video_get_owned, video_list, video_list_mine
 from content.selectors.visibility import video_get_visible
 from content.services.videos import (
@@ -117,7 +118,15 @@ class VideoViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=VideoOutputSerializer)
     def retrieve(self, request, pk=None):
-        return Response(self._out(request, video_get_visible(viewer=viewer_of(request), id=pk)))
+        context = self.get_serializer_context()
+        data = video_detail(
+            viewer=viewer_of(request),
+            id=pk,
+            render=lambda video: VideoOutputSerializer(video, context=context).data,
+            render_owner=lambda video: VideoOwnerOutputSerializer(video, context=context).data,
+            variant=request.build_absolute_uri("/"),
+        )
+        return Response(data)
 
     @extend_schema(request=VideoUpdateInputSerializer, responses=VideoOwnerOutputSerializer)
     def partial_update(self, request, pk=None):
