@@ -121,25 +121,33 @@ def wrk(
     return json.loads(line.removeprefix("RESULT "))
 
 
-def warm(base: str, path: str, tokens: list[str], users: list) -> float:
-    """Read `path` once as every viewer (fills per-viewer caches); the seconds it took.
+def warm(base: str, paths: list[str], tokens: list[str], users: list, t: dict) -> float:
+    """Read until every path and every viewer has been read once (fills the caches); the seconds it took.
 
-    The viewers' cached pages are ended first: pages left by an earlier run would otherwise all expire
-    (TTL) together inside the measured window, a synchronised rebuild that steady traffic never sees.
+    The caches' entries are ended first: entries left by an earlier run would otherwise all expire (TTL)
+    together inside the measured window, a synchronised rebuild that steady traffic never sees.
     """
+    from content.selectors.details import POST, VIDEO
+    from content.selectors.viewer_facts import NAMESPACE as VIEWER
+    from core.epoch_cache import epochs_bump
     from social.feeds.cache import feed_epochs_bump
 
     feed_epochs_bump([u.pk for u in users])
+    for namespace, ids in ((VIEWER, [u.pk for u in users]), (POST, t["posts"]), (VIDEO, t["videos"])):
+        epochs_bump(namespace, ids, seconds=60)
     start = time.monotonic()
-    for token in tokens:
-        request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    for i in range(max(len(paths), len(tokens))):
+        request = urllib.request.Request(
+            base + paths[i % len(paths)], headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"}
+        )
         urllib.request.urlopen(request, timeout=30).read()
     return time.monotonic() - start
 
 
-# Endpoints with a per-viewer cache (social/feeds/cache.py): measured warm, after one read per viewer,
-# which is the steady state of a feed people refresh; the cold build is in the uncached figures.
-CACHED = {"following feed": "/api/v1/feed/following"}
+# Endpoints read through caches ended by writes (social/feeds/cache.py, content/selectors/details.py):
+# measured warm, after a read of each path and by each viewer, which is the steady state of a feed people
+# refresh and of popular posts; the cold build is in the uncached query counts.
+CACHED = {"following feed", "post detail", "video detail"}
 
 
 def setup_django():
@@ -180,8 +188,8 @@ def endpoints(t: dict) -> dict[str, tuple[list[str], str]]:
 def query_counts(t: dict) -> dict:
     """Queries per request at page size 1 and 20, through the real URL stack in-process.
 
-    Counted with the feed-page and session caches off: a cache hit costs 0 queries, which says nothing
-    about the query shape. (Ads keep their own caches of campaign data; their counts include those.)
+    Counted with the feed-page, detail and session caches off: a cache hit costs 0 queries, which says
+    nothing about the query shape. (Ads keep their own caches of campaign data; their counts include those.)
     """
     from django.db import connection
     from django.test import Client
@@ -189,7 +197,7 @@ def query_counts(t: dict) -> dict:
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {t['tokens'][0]}")
     out = {}
-    with override_settings(FEED_PAGE_CACHE_SECONDS=0, AUTH_SESSION_CACHE_SECONDS=0):
+    with override_settings(FEED_PAGE_CACHE_SECONDS=0, AUTH_SESSION_CACHE_SECONDS=0, CONTENT_DETAIL_CACHE_SECONDS=0):
         for name, (paths, method) in endpoints(t).items():
             if method != "GET" or "floor" in name:
                 continue
@@ -256,7 +264,7 @@ def main():
             for name, (paths, method) in selected.items():
                 if kind == "daphne" and name not in ("floor (20-row JSON)", "following feed", "post detail"):
                     continue
-                warm_up = round(warm(base, CACHED[name], t["tokens"], t["users"]), 1) if name in CACHED else None
+                warm_up = round(warm(base, paths, t["tokens"], t["users"], t), 1) if name in CACHED else None
                 r = wrk(base, paths, t["tokens"], seconds=args.seconds, connections=args.connections, method=method)
                 if warm_up is not None:
                     r["warm_up_seconds"] = warm_up

@@ -558,8 +558,10 @@ FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
 FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 PLAYBACK_URL_TTL = env.int("PLAYBACK_URL_TTL", default=3600)
 # Post/video detail snapshots and viewers' visibility facts (content.selectors.details): ended by the
-# writes that change them; the TTL bounds only a video's views_count. 0 (tests) builds on every read.
-CONTENT_DETAIL_CACHE_SECONDS = env.int("CONTENT_DETAIL_CACHE_SECONDS", default=0 if TESTING else 60)
+# writes that change them, so the TTL only bounds what none announces (see there) and how often a hot
+# post is rebuilt; a video's signed still URLs keep at least PLAYBACK_URL_TTL minus this. 0 (tests):
+# every read builds.
+CONTENT_DETAIL_CACHE_SECONDS = env.int("CONTENT_DETAIL_CACHE_SECONDS", default=0 if TESTING else 600)
 VIDEO_UPLOAD_URL_TTL = env.int("VIDEO_UPLOAD_URL_TTL", default=24 * 3600)
 # The header a CDN/proxy sets with the viewer's ISO country (CloudFront-Viewer-Country, CF-IPCountry...).
 GEOIP_COUNTRY_HEADER = env.str("GEOIP_COUNTRY_HEADER", default="CF-IPCountry")

@@ -11,14 +11,15 @@ owner's representation of a video.
 
 A snapshot lives under its item's epoch and depends on the epochs of everything it was built from: the
 authors, the reposted or quoted post, the minimum tiers (core.epoch_cache.epoch_cached_with_deps). The
-writes that bump them are wired in content.detail_cache; counters bump their item too, so a like shows
-at once. `CONTENT_DETAIL_CACHE_SECONDS` (60 by default, 0 in tests: every read builds) bounds what no
-write announces: `views_count` of a video (moved with F() by the watch heartbeat), and signed still URLs,
-which keep at least `PLAYBACK_URL_TTL` minus that long to live.
+writes that bump them are wired in content.detail_cache; counters bump their item too, so a like or a
+counted view shows at once. Since every change that shows is announced, `CONTENT_DETAIL_CACHE_SECONDS`
+(600 by default, 0 in tests: every read builds) mainly sets how often a hot item is rebuilt (~15 ms
+each); a video's signed still URLs keep at least `PLAYBACK_URL_TTL` minus that long to live.
 """
 
-from content.models import Post, Video
-from content.selectors.posts import with_related
+from django.db.models import Prefetch
+
+from content.models import MediaImage, Post, Video
 from content.selectors.viewer_facts import detail_cache_seconds, viewer_facts
 from content.selectors.visibility import as_uuid, post_admits, post_facts, video_admits, video_facts
 from core.epoch_cache import epoch_cached_with_deps
@@ -29,16 +30,31 @@ VIDEO = "video.v1"
 AUTHOR = "author.v1"
 TIER = "tier.v1"
 
-# The post, the one it reposts, the one it quotes and (never made by the services, allowed by the rule)
-# the original of a quoted repost.
-_POST_PATHS = ("", "repost_of__", "quote_of__", "quote_of__repost_of__")
-
 
 def _post_deps(pk) -> list:
-    fields = [f"{p}{f}" for p in _POST_PATHS for f in ("id", "author_id", "min_tier_id")]
-    row = Post.all_objects.filter(pk=pk).values_list(*fields).first() or ()
-    kinds = [POST, AUTHOR, TIER] * len(_POST_PATHS)
-    return [(kind, value) for kind, value in zip(kinds, row, strict=False) if value is not None]
+    """The epochs a post's snapshot depends on: its authors, tiers and the posts it embeds (two levels:
+    a quoted repost, which the services never make but the rule allows, embeds its original)."""
+    deps, level = [], [pk]
+    for _ in range(3):
+        rows = Post.all_objects.filter(pk__in=level).values_list(
+            "id", "author_id", "min_tier_id", "repost_of_id", "quote_of_id"
+        )
+        level = []
+        for post_id, author_id, tier_id, repost_of_id, quote_of_id in rows:
+            deps += [(POST, post_id), (AUTHOR, author_id), (TIER, tier_id)]
+            level += [i for i in (repost_of_id, quote_of_id) if i is not None]
+        if not level:
+            break
+    return deps
+
+
+def _load_posts(ids) -> dict:
+    """Posts by id (deleted ones too: the rule needs to know) with author, tier and media loaded."""
+    if not ids:
+        return {}
+    media = Prefetch("media", queryset=MediaImage.objects.order_by("position", "id"))
+    qs = Post.all_objects.filter(pk__in=ids).select_related("author", "min_tier").prefetch_related(media)
+    return {post.pk: post for post in qs}
 
 
 def _chain(post: Post) -> tuple:
@@ -47,11 +63,19 @@ def _chain(post: Post) -> tuple:
 
 
 def _post_snapshot(pk, render) -> dict | None:
-    related = [f"{p}{f}" for p in _POST_PATHS for f in ("author", "min_tier")]
-    post = with_related(Post.objects.filter(pk=pk)).select_related(*related).first()
-    if post is None:
+    # Level by level rather than one query joining everything: planning a twelve-way join cost more than
+    # the two or three small queries together.
+    post = _load_posts([pk]).get(pk)
+    if post is None or post.deleted_at is not None:
         return None
+    embedded = _load_posts([i for i in (post.repost_of_id, post.quote_of_id) if i is not None])
+    for field in ("repost_of", "quote_of"):
+        target = embedded.get(getattr(post, f"{field}_id"))
+        if target is not None:
+            setattr(post, field, target)
     quote = None if post.repost_of_id else post.quote_of
+    if quote is not None and quote.repost_of_id:
+        quote.repost_of = _load_posts([quote.repost_of_id]).get(quote.repost_of_id)
     return {
         "chain": _chain(post),
         "quote_chain": _chain(quote) if quote is not None else None,

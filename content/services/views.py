@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from content.detail_cache import video_changed
 from content.models import Video, VideoDailyStat, VideoWatchSession
 from core.exceptions import ValidationFailed
 
@@ -127,6 +128,8 @@ def video_view_heartbeat(
             watch_seconds_total=F("watch_seconds_total") + credited, views_count=F("views_count") + int(counted)
         )
         _bump_daily(video.pk, now.date(), session.country, views=int(counted), watch_seconds=credited)
+        if counted:
+            video_changed(video.pk)  # views_count shows on the cached detail (an update() sends no signal)
     return {
         "counted": counted,
         "qualified": session.qualified_at is not None,
