@@ -81,7 +81,7 @@ _RECEIVERS = [
     (MediaImage, _media),
     (User, _user),
     (Tier, _tier),
-    # (Follow, _follow),
+    (Follow, _follow),
     (Block, _block),
     (Subscription, _subscription),
 ]
