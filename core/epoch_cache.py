@@ -6,8 +6,10 @@ write that replaces the token after its commit ends every entry built before it,
 are and whatever their keys. TTLs only bound what no write announces (counters updated with F()).
 
 Epochs live twice as long as entries, so an expired epoch never revives an entry built under an older
-one. A cache outage degrades to building every value (and bumps are logged and dropped: entries are
-unreachable too, and expire within their TTL).
+one. A cache outage degrades to building every value. A bump that fails is not dropped: entries cached
+before a partition would be served again once the cache answers, for up to their TTL (ten minutes for
+detail snapshots), showing a post deleted meanwhile. It goes to `core.tasks.epochs_bump_task`, which
+retries until the cache answers (through the outbox when the broker is down as well).
 """
 
 import logging
@@ -23,15 +25,35 @@ def _epoch_key(namespace: str, owner_id) -> str:
     return f"{namespace}:epoch:{owner_id}"
 
 
-def epochs_bump(namespace: str, owner_ids, *, seconds: int) -> None:
-    """Give each owner a new epoch: every entry cached for them stops being served."""
-    keys = {_epoch_key(namespace, pk) for pk in owner_ids if pk is not None}
-    if seconds <= 0 or not keys:
+def epochs_bump(namespace: str, owner_ids, *, seconds: int, retry_later: bool = True) -> None:
+    """Give each owner a new epoch: every entry cached for them stops being served.
+
+    When the cache cannot be reached the bump is handed to a retrying task (`retry_later`), or, for that
+    task itself, the error is raised.
+    """
+    ids = sorted({str(pk) for pk in owner_ids if pk is not None})
+    if seconds <= 0 or not ids:
         return
     try:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=seconds * 2)
+        cache.set_many({_epoch_key(namespace, pk): uuid.uuid4().hex for pk in ids}, timeout=seconds * 2)
     except Exception:
-        logger.warning("%s epoch bump failed for %d owners", namespace, len(keys), exc_info=True)
+        if not retry_later:
+            raise
+        logger.warning("%s epoch bump failed for %d owners; retrying in a task", namespace, len(ids), exc_info=True)
+        _bump_later(namespace, ids, seconds)
+
+
+def _bump_later(namespace: str, ids: list[str], seconds: int) -> None:
+    from django.conf import settings
+
+    from core.tasks import epochs_bump_task
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        return  # no worker to wait for the cache: the entries expire within their TTL
+    try:
+        epochs_bump_task.delay(namespace, ids, seconds)
+    except Exception:  # the outbox keeps a failed publish; this is its own write failing
+        logger.exception("%s epoch bump could not be queued for %d owners", namespace, len(ids))
 
 
 def epochs_bump_after_commit(namespace: str, owner_ids, *, seconds: int) -> None:
