@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,6 +100,15 @@ async def _client(url, stats, ready, stop_evt, errors):
             session.ws_connect(url, origin="http://127.0.0.1", heartbeat=None, timeout=30) as ws,
         ):
             await ws.send_str(json.dumps({"type": "join"}))
+            # Ready once the server says "joined" (not when the join was sent): the app phase must not
+            # start while the room is still processing its 500 joins.
+            while True:
+                msg = await asyncio.wait_for(ws.receive(), timeout=60)
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    raise RuntimeError(f"closed before joining: {msg.type} {msg.data}")
+                data = json.loads(msg.data)
+                if data.get("type") == "system" and data.get("event") == "joined":
+                    break
             ready.append(1)
             while not stop_evt.is_set():
                 try:
@@ -193,13 +203,15 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
     seq_counter = iter(range(10**9))
     refused = []
 
-    async def drain(ws):
+    async def drain(ws, joined):
         # A sender reads its own socket continuously (it is in the room too) so nothing backs up.
         async for msg in ws:
             if msg.type == aiohttp.WSMsgType.TEXT:
                 data = json.loads(msg.data)
                 if data.get("type") == "error":
                     refused.append(data)
+                elif data.get("type") == "system" and data.get("event") == "joined":
+                    joined.set()
 
     async def sender(i, token, session):
         try:
@@ -209,8 +221,11 @@ async def run_senders(url, tokens, rate, duration, t0_holder):
 
     async def _sender(i, token, session):
         async with session.ws_connect(url, origin="http://127.0.0.1", timeout=30) as ws:
-            reader = asyncio.create_task(drain(ws))
+            joined = asyncio.Event()
+            reader = asyncio.create_task(drain(ws, joined))
             await ws.send_str(json.dumps({"type": "auth", "token": token}))
+            # The clock starts once this socket is signed in: chat latency, not sign-in latency.
+            await asyncio.wait_for(joined.wait(), timeout=60)
             await asyncio.sleep(1 + i * per_sender_interval / len(tokens))
             start = time.monotonic()
             n = 0
@@ -384,6 +399,7 @@ def main():
         progress(f"app phase done: {sent_app} sent")
         result["app_wall_seconds"] = round(time.monotonic() - t, 1)
         result["app_refused"] = len(refused)
+        result["app_refused_codes"] = dict(Counter(r.get("code") or r.get("error", "?")[:60] for r in refused))
         time.sleep(args.drain)  # let queued frames arrive: late is measured as latency, never-arrived as lost
         sent_floor = 0
         if not args.skip_floor:
