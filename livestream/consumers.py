@@ -26,6 +26,7 @@ from django.conf import settings
 
 from core.exceptions import ApplicationError
 from livestream import services
+from livestream.fanout import room_join, room_leave, room_leave_soon
 from livestream.models import Stream
 from livestream.realtime import CHAT_LAYER, stream_group
 from livestream.selectors import stream_can_watch, stream_get_visible, stream_is_moderator
@@ -85,6 +86,14 @@ def _stream_state(stream_id):
 class StreamChatConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = CHAT_LAYER
 
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # A consumer torn down without its disconnect (cancelled by the server) must not stay in the room.
+            if getattr(self, "joined", False):
+                room_leave_soon(CHAT_LAYER, stream_group(self.stream_id), self)
+
     async def connect(self):
         self.stream_id = self.scope["url_route"]["kwargs"]["stream_id"]
         self.user = None
@@ -122,7 +131,8 @@ class StreamChatConsumer(AsyncWebsocketConsumer):
         self.moderator = moderator
         self.blocked = blocked
         if not self.joined:
-            await self.channel_layer.group_add(stream_group(self.stream_id), self.channel_name)
+            # The room's events reach this socket through the process's one membership (livestream.fanout).
+            await room_join(CHAT_LAYER, stream_group(self.stream_id), self)
             session = await database_sync_to_async(services.viewer_join)(
                 stream_id=self.stream_id, user=self.user, viewer_key=viewer_key
             )
@@ -158,9 +168,9 @@ class StreamChatConsumer(AsyncWebsocketConsumer):
         if self.auth_deadline is not None:
             self.auth_deadline.cancel()
         if self.joined:
-            await self.channel_layer.group_discard(stream_group(self.stream_id), self.channel_name)
-            await database_sync_to_async(services.viewer_leave)(session_id=self.session_id)
             self.joined = False
+            await room_leave(CHAT_LAYER, stream_group(self.stream_id), self)
+            await database_sync_to_async(services.viewer_leave)(session_id=self.session_id)
 
     async def websocket_receive(self, message):
         # Size check before decoding anything: an oversized frame costs us nothing beyond the read.
@@ -267,9 +277,9 @@ class StreamChatConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
     async def dispatch(self, message):
-        # Channels runs close_old_connections on its one shared sync thread before *every* handler;
-        # for fan-out events (no database involved) that hop serialised all deliveries of the process
-        # behind one thread and capped a daphne process near 1k frames/s (bench/chat_fanout.py).
+        # Room events arrive through livestream.fanout; a `chat.event` addressed to this socket's own
+        # channel skips Channels' per-handler close_old_connections hop on its one shared sync thread
+        # (no database involved here).
         if message["type"] == "chat.event":
             await self.chat_event(message)
         else:

@@ -1,16 +1,28 @@
 """The only module that sends livestream events to websockets: always after commit, to the stream's group.
 
 Every event is `{"type": "chat.event", "text": "<the client frame, JSON>", "author": "<user id or ''>"}`;
-consumers forward `text` to clients as is (dropping chat whose author the viewer blocked). Payload types: chat, donation, system,
-moderation, viewer_count, pinned (and error, which consumers send to one client only).
+each daphne process's room (livestream.fanout) writes `text` to its sockets as is, dropping chat whose
+author the viewer blocked. Payload types: chat, donation, system, moderation, viewer_count, pinned (and
+error, which consumers send to one client only). On the Redis pub/sub layer a sync caller (the
+consumer's database thread, Celery) publishes from its own thread at commit (`publish_now`).
 """
 
+import asyncio
 import json
+import logging
+import threading
 
-from core.realtime import broadcast_on_commit, group_send_now
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+from core.realtime import group_send_now
+
+logger = logging.getLogger("socialflow.livestream.realtime")
 
 # The CHANNEL_LAYERS entry chat uses (Redis pub/sub in production, see settings and docs/livestream.md).
 CHAT_LAYER = "livestream"
+PUBSUB_BACKEND = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
 def stream_group(stream_id) -> str:
@@ -45,8 +57,87 @@ def chat_event(payload: dict) -> dict:
     return {"type": "chat.event", "text": json.dumps(payload, separators=(",", ":")), "author": author}
 
 
+class _PubSubPublisher:
+    """PUBLISH to the pub/sub layer's group channel with a blocking Redis client, from the calling thread.
+
+    The layer's own `group_send` is a coroutine: from a sync service (the consumer's database thread, a
+    Celery task) it went through async_to_sync, i.e. queued behind every callback of the daphne event
+    loop that was busy writing the previous message to hundreds of sockets, then awaited Redis' reply
+    there, with the thread held meanwhile. This sends at commit time instead. The wire format is the
+    layer's: its serializer, its group channel name (`<prefix>__group__<group>`), its host for the name
+    (test_chat_ws checks that a consumer on the real layer receives what this publishes).
+    """
+
+    def __init__(self, layer, config: dict):
+        import redis
+        from channels_redis.utils import _consistent_hash, decode_hosts
+
+        self._hash = _consistent_hash
+        self.prefix = config.get("prefix", "asgi")
+        self.serialize = layer.serialize
+        self.clients = []
+        for host in decode_hosts(config.get("hosts")):
+            host = dict(host)
+            address = host.pop("address", None)
+            pool = redis.ConnectionPool.from_url(address, **host) if address else redis.ConnectionPool(**host)
+            self.clients.append(redis.Redis(connection_pool=pool))
+        self.errors = (redis.RedisError, OSError)
+
+    def publish(self, group: str, event: dict) -> bool:
+        channel = f"{self.prefix}__group__{group}"
+        client = self.clients[self._hash(channel, len(self.clients))]
+        try:
+            client.publish(channel, self.serialize(event))
+        except self.errors:
+            logger.warning("chat layer unavailable; dropped an event for %s", group, exc_info=True)
+            return False
+        return True
+
+
+_publisher_lock = threading.Lock()
+_publisher: tuple = (None, None)  # (the layer instance it was built for, publisher or None)
+
+
+def _sync_publisher() -> _PubSubPublisher | None:
+    """The blocking publisher for the chat layer, or None when the layer is not Redis pub/sub."""
+    global _publisher
+    layer = get_channel_layer(CHAT_LAYER)
+    built_for, publisher = _publisher
+    if built_for is layer:
+        return publisher
+    with _publisher_lock:
+        config = settings.CHANNEL_LAYERS.get(CHAT_LAYER, {})
+        simple_hosts = all(
+            not isinstance(h, dict) or "master_name" not in h for h in config.get("CONFIG", {}).get("hosts") or []
+        )
+        publisher = None
+        if layer is not None and config.get("BACKEND") == PUBSUB_BACKEND and simple_hosts:
+            publisher = _PubSubPublisher(layer, config.get("CONFIG", {}))
+        _publisher = (layer, publisher)
+        return publisher
+
+
+def publish_now(group: str, event: dict) -> bool:
+    """Send one event to a room now; whether it was handed over (a layer outage is logged, not raised).
+
+    On a thread without an event loop (database threads, Celery) the event is published from this thread;
+    on an event loop's own thread, or with another layer (in-memory on laptops), core.realtime sends it.
+    """
+    try:
+        asyncio.get_running_loop()
+        on_loop = True
+    except RuntimeError:
+        on_loop = False
+    publisher = None if on_loop else _sync_publisher()
+    if publisher is None:
+        return group_send_now(group, event, alias=CHAT_LAYER)
+    return publisher.publish(group, event)
+
+
 def _send(stream_id, payload: dict) -> None:
-    broadcast_on_commit(stream_group(stream_id), chat_event(payload), alias=CHAT_LAYER)
+    """After commit, never before: a rolled-back write has told nobody anything."""
+    group, event = stream_group(stream_id), chat_event(payload)
+    transaction.on_commit(lambda: publish_now(group, event))
 
 
 def broadcast_chat_message(message) -> None:
@@ -68,8 +159,4 @@ def broadcast_stream_status(stream) -> None:
 
 def send_viewer_count_now(*, stream_id, current: int, peak: int) -> bool:
     """Viewer counts are not tied to a write the reader must see first, so they go out immediately."""
-    return group_send_now(
-        stream_group(stream_id),
-        chat_event({"type": "viewer_count", "current": current, "peak": peak}),
-        alias=CHAT_LAYER,
-    )
+    return publish_now(stream_group(stream_id), chat_event({"type": "viewer_count", "current": current, "peak": peak}))
