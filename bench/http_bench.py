@@ -129,12 +129,13 @@ def warm(base: str, paths: list[str], tokens: list[str], users: list, t: dict) -
     """
     from content.selectors.details import POST, VIDEO
     from content.selectors.viewer_facts import NAMESPACE as VIEWER
+    from content.selectors.viewer_facts import detail_cache_seconds
     from core.epoch_cache import epochs_bump
     from social.feeds.cache import feed_epochs_bump
 
     feed_epochs_bump([u.pk for u in users])
     for namespace, ids in ((VIEWER, [u.pk for u in users]), (POST, t["posts"]), (VIDEO, t["videos"])):
-        epochs_bump(namespace, ids, seconds=60)
+        epochs_bump(namespace, ids, seconds=detail_cache_seconds())  # the readers' TTL: epochs outlive entries
     start = time.monotonic()
     for i in range(max(len(paths), len(tokens))):
         request = urllib.request.Request(

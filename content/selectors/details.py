@@ -41,7 +41,7 @@ def _post_deps(pk) -> list:
         )
         level = []
         for post_id, author_id, tier_id, repost_of_id, quote_of_id in rows:
-            deps += [(POST, post_id), (AUTHOR, author_id), (TIER, tier_id)]
+            deps += [(AUTHOR, author_id), (TIER, tier_id)] + ([(POST, post_id)] if post_id != pk else [])
             level += [i for i in (repost_of_id, quote_of_id) if i is not None]
         if not level:
             break
