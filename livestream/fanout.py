@@ -61,7 +61,10 @@ class Room:
                 logger.exception("room %s: receive failed", self.group)
                 await asyncio.sleep(1)
                 continue
-            await self.deliver(event)
+            try:
+                await self.deliver(event)
+            except Exception:  # a malformed event must not leave the room deaf
+                logger.exception("room %s: could not deliver an event", self.group)
 
     async def deliver(self, event: dict) -> None:
         if event.get("type") != "chat.event":

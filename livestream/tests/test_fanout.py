@@ -119,3 +119,26 @@ async def test_publishing_while_redis_is_down_is_logged_not_raised(monkeypatch, 
         monkeypatch.setattr(client, "publish", refuse)
     assert await asyncio.to_thread(realtime.publish_now, "livestream.x", chat_event({"type": "system"})) is False
     assert "chat layer unavailable" in caplog.text
+
+
+async def test_a_malformed_event_does_not_stop_the_rooms_reader():
+    class Layer:
+        def __init__(self, events):
+            self.events = asyncio.Queue()
+            for event in events:
+                self.events.put_nowait(event)
+
+        async def receive(self, channel):
+            return await self.events.get()
+
+    good = chat_event({"type": "system", "event": "after"})
+    room = fanout.Room(key=None, layer=Layer([{"type": "chat.event"}, good]), group="livestream.x")
+    socket = _Socket()
+    room.members = {socket: None}
+    reader = asyncio.ensure_future(room._read("room-channel"))
+    for _ in range(50):
+        if socket.frames:
+            break
+        await asyncio.sleep(0.01)
+    reader.cancel()
+    assert socket.frames == [good["text"]]
