@@ -21,8 +21,19 @@ from django.db import transaction
 logger = logging.getLogger("socialflow.cache")
 
 
+PREFETCH_NOT_DONE = object()
+
+
 def _epoch_key(namespace: str, owner_id) -> str:
     return f"{namespace}:epoch:{owner_id}"
+
+
+def epoch_entries_get(refs) -> dict | None:
+    """Several entries and their owners' epochs in one round trip, from (namespace, owner_id, key)
+    references; pass the result as `found=` to `epoch_cached` / `epoch_cached_with_deps`. None when
+    the cache is unreachable."""
+    keys = [k for namespace, owner_id, key in refs for k in (f"{namespace}:{key}", _epoch_key(namespace, owner_id))]
+    return epochs_get(keys)
 
 
 def epochs_bump(namespace: str, owner_ids, *, seconds: int, retry_later: bool = True) -> None:
@@ -64,16 +75,15 @@ def epochs_bump_after_commit(namespace: str, owner_ids, *, seconds: int) -> None
         transaction.on_commit(lambda: epochs_bump(namespace, ids, seconds=seconds))
 
 
-def epoch_cached(namespace: str, *, owner_id, key: str, seconds: int, build):
+def epoch_cached(namespace: str, *, owner_id, key: str, seconds: int, build, found=PREFETCH_NOT_DONE):
     """`build()`'s value for `key`, served from the cache while `owner_id`'s epoch holds. None is never
-    stored (nothing to serve)."""
+    stored (nothing to serve). `found`: what `epoch_entries_get` read for it, saving a round trip."""
     if seconds <= 0:
         return build()
     entry_key, epoch_key = f"{namespace}:{key}", _epoch_key(namespace, owner_id)
-    try:
-        found = cache.get_many([entry_key, epoch_key])
-    except Exception:
-        logger.warning("%s cache unreachable; building the value", namespace, exc_info=True)
+    if found is PREFETCH_NOT_DONE:
+        found = epochs_get([entry_key, epoch_key])
+    if found is None:  # unreachable (logged by epochs_get)
         return build()
     epoch, cached = found.get(epoch_key), found.get(entry_key)
     if cached is not None and cached[0] == epoch:
@@ -109,19 +119,21 @@ def epoch_keys(pairs) -> list[str]:
     return sorted({_epoch_key(namespace, pk) for namespace, pk in pairs if pk is not None})
 
 
-def epoch_cached_with_deps(namespace: str, *, owner_id, key: str, seconds: int, deps, build):
+def epoch_cached_with_deps(namespace: str, *, owner_id, key: str, seconds: int, deps, build, found=PREFETCH_NOT_DONE):
     """Like `epoch_cached`, for a value built from several owners' rows (a post with its author and the
     post it quotes): served only while `owner_id`'s epoch and those of all its dependencies hold.
 
     `deps()` -> the (namespace, owner_id) pairs the value will be built from, found cheaply (ids only)
     and, like the value, from rows whose change also bumps `owner_id` (so the set cannot change unseen).
     Their epochs are read before `build()` runs, for the reason `epoch_cached` reads its epoch first.
-    A hit costs two cache round trips: the entry with its own epoch, then the dependencies' epochs.
+    A hit costs two cache round trips: the entry with its own epoch (or `found`, see `epoch_cached`), then
+    the dependencies' epochs.
     """
     if seconds <= 0:
         return build()
     entry_key, own_key = f"{namespace}:{key}", _epoch_key(namespace, owner_id)
-    found = epochs_get([entry_key, own_key])
+    if found is PREFETCH_NOT_DONE:
+        found = epochs_get([entry_key, own_key])
     if found is None:
         return build()
     own, cached = found.get(own_key), found.get(entry_key)

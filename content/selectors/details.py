@@ -20,15 +20,22 @@ each); a video's signed still URLs keep at least `PLAYBACK_URL_TTL` minus that l
 from django.db.models import Prefetch
 
 from content.models import MediaImage, Post, Video
-from content.selectors.viewer_facts import detail_cache_seconds, viewer_facts
+from content.selectors.viewer_facts import detail_cache_seconds, viewer_facts, viewer_facts_ref
 from content.selectors.visibility import as_uuid, post_admits, post_facts, video_admits, video_facts
-from core.epoch_cache import epoch_cached_with_deps
+from core.epoch_cache import PREFETCH_NOT_DONE, epoch_cached_with_deps, epoch_entries_get
 from core.exceptions import NotFound
 
 POST = "post.v1"
 VIDEO = "video.v1"
 AUTHOR = "author.v1"
 TIER = "tier.v1"
+
+
+def _prefetch(viewer, namespace: str, pk, variant: str):
+    """The item's snapshot and the viewer's facts, with their epochs, in one cache round trip."""
+    if detail_cache_seconds() <= 0:
+        return PREFETCH_NOT_DONE
+    return epoch_entries_get([(namespace, pk, f"{pk}:{variant}"), *viewer_facts_ref(viewer)])
 
 
 def _post_deps(pk) -> list:
@@ -92,13 +99,14 @@ def post_detail(*, viewer, id, render, variant: str = "") -> dict:
     post) shown. `variant` tells representations apart that differ by request (the absolute URL base).
     """
     pk = as_uuid(id)
-    snap = None
-    if pk is not None:
-        snap = epoch_cached_with_deps(
-            POST, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
-            deps=lambda: _post_deps(pk), build=lambda: _post_snapshot(pk, render),
-        )  # fmt: skip
-    facts = viewer_facts(viewer)
+    if pk is None:
+        raise NotFound("No such post.")
+    found = _prefetch(viewer, POST, pk, variant)
+    snap = epoch_cached_with_deps(
+        POST, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
+        deps=lambda: _post_deps(pk), build=lambda: _post_snapshot(pk, render), found=found,
+    )  # fmt: skip
+    facts = viewer_facts(viewer, found=found)
     if snap is None or not post_admits(snap["chain"], facts):
         raise NotFound("No such post.")
     data = dict(snap["data"])
@@ -126,13 +134,14 @@ def video_detail(*, viewer, id, render, render_owner, variant: str = "") -> dict
     """The representation of video `id` for `viewer` (unlisted included: they hold the link);
     NotFound when they may not see it. The author gets `render_owner(video)`, built from the row."""
     pk = as_uuid(id)
-    snap = None
-    if pk is not None:
-        snap = epoch_cached_with_deps(
-            VIDEO, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
-            deps=lambda: _video_deps(pk), build=lambda: _video_snapshot(pk, render),
-        )  # fmt: skip
-    facts = viewer_facts(viewer)
+    if pk is None:
+        raise NotFound("No such video.")
+    found = _prefetch(viewer, VIDEO, pk, variant)
+    snap = epoch_cached_with_deps(
+        VIDEO, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
+        deps=lambda: _video_deps(pk), build=lambda: _video_snapshot(pk, render), found=found,
+    )  # fmt: skip
+    facts = viewer_facts(viewer, found=found)
     if snap is None or not video_admits(snap["facts"], facts, listing=False):
         raise NotFound("No such video.")
     if facts is not None and facts.user_id == snap["facts"].author_id:

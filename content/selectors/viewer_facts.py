@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from content.models import Post
 from content.selectors.visibility import is_minor as viewer_is_minor
-from core.epoch_cache import epoch_cache_forget, epoch_cached
+from core.epoch_cache import PREFETCH_NOT_DONE, epoch_cache_forget, epoch_cached
 from payments.selectors import subscribed_creator_tiers_until
 from users.models import Block, Follow
 
@@ -85,16 +85,28 @@ class ViewerFacts:
         return Post.objects.filter(author_id=self.user_id, repost_of_id=post_id).exists()
 
 
-def viewer_facts(viewer) -> ViewerFacts | None:
-    """The facts of `viewer` (None when anonymous), from the cache while they hold."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def viewer_facts_ref(viewer) -> list:
+    """The cache reference of the viewer's facts, for `core.epoch_cache.epoch_entries_get` (none when
+    anonymous): a caller reading other entries too fetches both in one round trip."""
+    return [(NAMESPACE, viewer.pk, f"facts:{viewer.pk}")] if _signed_in(viewer) else []
+
+
+def viewer_facts(viewer, *, found=PREFETCH_NOT_DONE) -> ViewerFacts | None:
+    """The facts of `viewer` (None when anonymous), from the cache while they hold; `found` as read by
+    `epoch_entries_get` with `viewer_facts_ref`."""
+    if not _signed_in(viewer):
         return None
     seconds, key = detail_cache_seconds(), f"facts:{viewer.pk}"
 
-    def load():
-        return epoch_cached(NAMESPACE, owner_id=viewer.pk, key=key, seconds=seconds, build=lambda: _load(viewer))
+    def load(found=PREFETCH_NOT_DONE):
+        build = lambda: _load(viewer)  # noqa: E731
+        return epoch_cached(NAMESPACE, owner_id=viewer.pk, key=key, seconds=seconds, build=build, found=found)
 
-    data = load()
+    data = load(found)
     until: datetime.datetime | None = data["until"]
     if until is not None and until <= timezone.now():
         epoch_cache_forget(NAMESPACE, key)  # a subscription ran out since: count again
