@@ -25,7 +25,7 @@ from core.epoch_cache import PREFETCH_NOT_DONE, epoch_cache_forget, epoch_cached
 from payments.selectors import subscribed_creator_tiers_until
 from users.models import Block, Follow
 
-NAMESPACE = "viewer.v1"
+NAMESPACE = "viewer.v2"
 SET_CAP = 5000
 
 
@@ -33,9 +33,15 @@ def detail_cache_seconds() -> int:
     return int(getattr(settings, "CONTENT_DETAIL_CACHE_SECONDS", 0))
 
 
+def _n(pk) -> int:
+    """Ids are held as integers: a set of UUID objects unpickles ~20× slower (290 µs for 155 follows, on
+    every read) than the same set of ints."""
+    return pk.int if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk)).int
+
+
 def _capped(values_list) -> frozenset | None:
     values = list(values_list[: SET_CAP + 1])
-    return None if len(values) > SET_CAP else frozenset(values)
+    return None if len(values) > SET_CAP else frozenset(_n(v) for v in values)
 
 
 def _load(viewer) -> dict:
@@ -46,7 +52,7 @@ def _load(viewer) -> dict:
     return {
         "following": _capped(Follow.objects.filter(follower_id=user_id).values_list("following_id", flat=True)),
         "blocked": None if blocked is None or blocking is None else blocked | blocking,
-        "tiers": tiers,
+        "tiers": {_n(creator_id): price for creator_id, price in tiers.items()},
         "until": until,
         "reposted": _capped(
             Post.objects.filter(author_id=user_id, repost_of__isnull=False).values_list("repost_of_id", flat=True)
@@ -65,23 +71,23 @@ class ViewerFacts:
 
     def follows(self, author_id) -> bool:
         if self.following is not None:
-            return author_id in self.following
+            return _n(author_id) in self.following
         return Follow.objects.filter(follower_id=self.user_id, following_id=author_id).exists()
 
     def blocks_either_way(self, author_id) -> bool:
         if self.blocked is not None:
-            return author_id in self.blocked
+            return _n(author_id) in self.blocked
         return Block.objects.filter(blocker_id=self.user_id, blocked_id=author_id).exists() or (
             Block.objects.filter(blocker_id=author_id, blocked_id=self.user_id).exists()
         )
 
     def tier_price(self, creator_id) -> int | None:
         """The best price the viewer has paid up for with this creator; None when not subscribed."""
-        return self.tiers.get(creator_id)
+        return self.tiers.get(_n(creator_id))
 
     def has_reposted(self, post_id) -> bool:
         if self.reposted is not None:
-            return post_id in self.reposted
+            return _n(post_id) in self.reposted
         return Post.objects.filter(author_id=self.user_id, repost_of_id=post_id).exists()
 
 
