@@ -20,7 +20,9 @@ import json
 import logging
 import uuid
 
+from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -84,15 +86,36 @@ def _stream_state(stream_id):
 
 
 class StreamChatConsumer(AsyncWebsocketConsumer):
-    channel_layer_alias = CHAT_LAYER
-
     async def __call__(self, scope, receive, send):
+        """Channels' AsyncConsumer.__call__ without a channel of its own and its per-message hops.
+
+        Room events reach the socket through livestream.fanout, so the socket needs no layer channel
+        (one Redis subscription, one queue and one pending task per socket) and no `await_many_dispatch`
+        (a task, an asyncio.wait round and a wake-up per client frame). Client frames are dispatched
+        straight from `receive`, in order.
+        """
+        self.scope = scope
+        self.channel_layer = None
+        self.channel_name = None
+        self.base_send = send
         try:
-            await super().__call__(scope, receive, send)
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
             # A consumer torn down without its disconnect (cancelled by the server) must not stay in the room.
             if getattr(self, "joined", False):
                 room_leave_soon(CHAT_LAYER, stream_group(self.stream_id), self)
+
+    async def dispatch(self, message):
+        # Channels' dispatch first runs close_old_connections on its one shared sync thread, a thread hop
+        # per client frame; every ORM call here goes through database_sync_to_async, which does that in
+        # the thread that runs the query.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         self.stream_id = self.scope["url_route"]["kwargs"]["stream_id"]
@@ -275,20 +298,6 @@ class StreamChatConsumer(AsyncWebsocketConsumer):
 
     async def _send_json(self, payload):
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
-
-    async def dispatch(self, message):
-        # Room events arrive through livestream.fanout; a `chat.event` addressed to this socket's own
-        # channel skips Channels' per-handler close_old_connections hop on its one shared sync thread
-        # (no database involved here).
-        if message["type"] == "chat.event":
-            await self.chat_event(message)
-        else:
-            await super().dispatch(message)
-
-    async def chat_event(self, event):
-        if self.blocked and event.get("author") in self.blocked:
-            return
-        await self.send(text_data=event["text"])
 
 
 def _pinned_payload(stream):

@@ -28,6 +28,7 @@ async def test_a_room_is_one_group_membership_per_process(live_stream, user, cha
     await clients[2].join()
     assert fanout.local_members(CHAT_LAYER, group) == 3
     assert len(group_channels(group)) == 1
+    assert len(get_channel_layer(CHAT_LAYER).channels) == 1  # the room's; sockets have none of their own
     await clients[0].send({"type": "chat", "body": "one frame each"})
     for client in clients:
         assert (await client.recv_type("chat"))["message"]["body"] == "one frame each"
