@@ -13,8 +13,10 @@ Phases, with the same connected clients:
           daphne give. `DJANGO_SETTINGS_MODULE` may point at a settings module overriding
           CHANNEL_LAYERS["livestream"] to compare layers (e.g. the queue-based RedisChannelLayer).
 Every receiving client records each message's sequence number and latency (send → receive, one clock:
-all on loopback). Reported: deliveries/s, latency p50/p95/p99, lost and duplicated deliveries, daphne
-RSS per connection, and what happens to a 100 KiB frame (our 64 KiB cap) and a 20 MiB frame (daphne's).
+all on loopback). Reported: deliveries/s, latency p50/p95/p99 (and p95 per 10 s of send time), lost and
+duplicated deliveries, daphne RSS per connection, the CPU each phase took (the machine's, the bench's own
+processes', and other processes': on a shared box a tail can come from a neighbour), and what happens to
+a 100 KiB frame (our 64 KiB cap) and a 20 MiB frame (daphne's).
 Bounded: every wait has a timeout; the daphne child is always terminated. Not part of the test suite.
 """
 
@@ -75,6 +77,32 @@ def socket_counts(servers) -> list[int]:
     return counts
 
 
+def cpu_seconds(pids) -> tuple[float, float]:
+    """(CPU seconds the whole machine was busy, CPU seconds of `pids`) since boot, for deltas."""
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    ours = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        parts = stat[stat.rindex(")") + 2 :].split()
+        ours += int(parts[11]) + int(parts[12])
+    return busy / tick, ours / tick
+
+
+def cpu_share(before, after, seconds: float) -> dict:
+    """Percent of one core: the machine's busy time, ours (bench, daphne, clients) and everyone else's."""
+    machine, ours = after[0] - before[0], after[1] - before[1]
+    return {
+        "machine": round(100 * machine / seconds),
+        "bench": round(100 * ours / seconds),
+        "others": round(100 * (machine - ours) / seconds),
+    }
+
+
 def progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -124,7 +152,7 @@ async def _client(url, stats, ready, stop_evt, errors):
                     continue
                 phase, seq, sent = data["message"]["body"].split(" ")
                 seen[phase][int(seq)] = seen[phase].get(int(seq), 0) + 1
-                lat[phase].append(now - float(sent))
+                lat[phase].append((float(sent), now - float(sent)))
     except Exception as exc:
         errors.append(repr(exc))
     stats.append((seen, lat))
@@ -287,7 +315,14 @@ async def oversize_checks(base_url):
 
 def summarise(phase, sent, outs):
     per_client = [seen for out in outs for seen in out[phase]["per_client_seen"]]
-    latencies = [x for out in outs for x in out[phase]["latencies"]]
+    timed = [x for out in outs for x in out[phase]["latencies"]]
+    latencies = [latency for _, latency in timed]
+    # p95 per 10 s of send time: a tail from one stall (or from another process taking the CPU) shows
+    # up in one window, a design limit in all of them.
+    windows = {}
+    start = min((sent_at for sent_at, _ in timed), default=0)
+    for sent_at, latency in timed:
+        windows.setdefault(int((sent_at - start) // 10), []).append(latency)
     expected = sent * len(per_client)
     delivered = sum(sum(seen.values()) for seen in per_client)
     unique = sum(len(seen) for seen in per_client)
@@ -307,6 +342,7 @@ def summarise(phase, sent, outs):
             "max": round(max(latencies) * 1000, 1) if latencies else None,
             "mean": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         },
+        "p95_ms_per_10s": [round(percentile(windows[w], 95) * 1000) for w in sorted(windows)],
     }
 
 
@@ -391,25 +427,31 @@ def main():
         result["connections_per_server"] = [n - i for n, i in zip(socket_counts(servers), sockets_idle, strict=True)]
         result["rss_per_connection_kib"] = round((rss_connected - rss_idle) / max(1, connected), 1)
 
+        our_pids = [os.getpid(), *(server.pid for server in servers), *(p.pid for p in procs)]
+        result["loadavg_before"] = Path("/proc/loadavg").read_text().split()[:3]
         t = time.monotonic()
+        cpu_before = cpu_seconds(our_pids)
         progress("app phase")
         sent_app, refused = asyncio.run(
             asyncio.wait_for(run_senders(url, tokens, args.rate, args.duration, None), args.duration + 60)
         )
         progress(f"app phase done: {sent_app} sent")
         result["app_wall_seconds"] = round(time.monotonic() - t, 1)
+        result["app_cpu_percent"] = cpu_share(cpu_before, cpu_seconds(our_pids), time.monotonic() - t)
         result["app_refused"] = len(refused)
         result["app_refused_codes"] = dict(Counter(r.get("code") or r.get("error", "?")[:60] for r in refused))
         time.sleep(args.drain)  # let queued frames arrive: late is measured as latency, never-arrived as lost
         sent_floor = 0
         if not args.skip_floor:
             t = time.monotonic()
+            cpu_before = cpu_seconds(our_pids)
             progress("floor phase")
             sent_floor = asyncio.run(
                 asyncio.wait_for(run_floor(stream_id, args.rate, args.duration), args.duration + 60)
             )
             progress(f"floor phase done: {sent_floor} sent")
             result["floor_wall_seconds"] = round(time.monotonic() - t, 1)
+            result["floor_cpu_percent"] = cpu_share(cpu_before, cpu_seconds(our_pids), time.monotonic() - t)
             time.sleep(args.drain)
         result["daphne_rss_mib"]["after"] = round(servers_rss(servers) / 1024, 1)
         go_stop.set()
