@@ -8,13 +8,11 @@ vectors and trending scores, none of which a detail shows (views_count of a vide
 most CONTENT_DETAIL_CACHE_SECONDS).
 """
 
-from django.db.models.signals import post_delete, post_save
-
 from content.models import MediaImage, Post, Video
 from content.selectors.details import AUTHOR, POST, TIER, VIDEO
 from content.selectors.viewer_facts import NAMESPACE as VIEWER
 from content.selectors.viewer_facts import detail_cache_seconds
-from core.epoch_cache import epochs_bump_after_commit
+from core.epoch_cache import connect_write_receivers, epochs_bump_after_commit
 from payments.models import Subscription, Tier
 from users.models import Block, Follow, User
 
@@ -59,6 +57,8 @@ def _user(sender, instance, created=False, update_fields=None, **kwargs):
 def _tier(sender, instance, **kwargs):
     """A tier's price decides what its subscribers see (their facts hold the price) and what a post
     with it as minimum asks for. Price changes are rare; their fans are bumped in one `set_many`."""
+    if detail_cache_seconds() <= 0:
+        return  # nothing cached: skip the fans query
     _bump(TIER, instance.pk)
     _bump(VIEWER, *Subscription.objects.filter(tier_id=instance.pk).values_list("fan_id", flat=True).distinct())
 
@@ -89,7 +89,4 @@ _RECEIVERS = [
 
 def connect() -> None:
     """Called from ContentConfig.ready()."""
-    for model, receiver in _RECEIVERS:
-        uid = f"content.detail_cache.{model.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
+    connect_write_receivers(_RECEIVERS, uid="content.detail_cache")

@@ -67,6 +67,16 @@ def _bump_later(namespace: str, ids: list[str], seconds: int) -> None:
         logger.exception("%s epoch bump could not be queued for %d owners", namespace, len(ids))
 
 
+def connect_write_receivers(receivers, *, uid: str) -> None:
+    """Wire each (model, receiver) to the model's post_save and post_delete: the writes that end a
+    cache's entries. `uid` names the cache, so a second `ready()` does not connect twice."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model, receiver in receivers:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model.__name__}.save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.{model.__name__}.delete")
+
+
 def epochs_bump_after_commit(namespace: str, owner_ids, *, seconds: int) -> None:
     """`epochs_bump` once the current transaction commits (at once outside one): an entry built from the
     old rows before the commit is then never stored under the new epoch."""

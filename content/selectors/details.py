@@ -31,11 +31,12 @@ AUTHOR = "author.v1"
 TIER = "tier.v1"
 
 
-def _prefetch(viewer, namespace: str, pk, variant: str):
-    """The item's snapshot and the viewer's facts, with their epochs, in one cache round trip."""
-    if detail_cache_seconds() <= 0:
-        return PREFETCH_NOT_DONE
-    return epoch_entries_get([(namespace, pk, f"{pk}:{variant}"), *viewer_facts_ref(viewer)])
+def _snapshot_and_facts(namespace: str, pk, viewer, variant: str, *, deps, build):
+    """The item's snapshot and the viewer's facts, both read in one cache round trip."""
+    key, seconds = f"{pk}:{variant}", detail_cache_seconds()
+    found = epoch_entries_get([(namespace, pk, key), *viewer_facts_ref(viewer)]) if seconds > 0 else PREFETCH_NOT_DONE
+    snap = epoch_cached_with_deps(namespace, owner_id=pk, key=key, seconds=seconds, deps=deps, build=build, found=found)
+    return snap, viewer_facts(viewer, found=found)
 
 
 def _post_deps(pk) -> list:
@@ -101,12 +102,9 @@ def post_detail(*, viewer, id, render, variant: str = "") -> dict:
     pk = as_uuid(id)
     if pk is None:
         raise NotFound("No such post.")
-    found = _prefetch(viewer, POST, pk, variant)
-    snap = epoch_cached_with_deps(
-        POST, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
-        deps=lambda: _post_deps(pk), build=lambda: _post_snapshot(pk, render), found=found,
-    )  # fmt: skip
-    facts = viewer_facts(viewer, found=found)
+    snap, facts = _snapshot_and_facts(
+        POST, pk, viewer, variant, deps=lambda: _post_deps(pk), build=lambda: _post_snapshot(pk, render)
+    )
     if snap is None or not post_admits(snap["chain"], facts):
         raise NotFound("No such post.")
     data = dict(snap["data"])
@@ -136,12 +134,9 @@ def video_detail(*, viewer, id, render, render_owner, variant: str = "") -> dict
     pk = as_uuid(id)
     if pk is None:
         raise NotFound("No such video.")
-    found = _prefetch(viewer, VIDEO, pk, variant)
-    snap = epoch_cached_with_deps(
-        VIDEO, owner_id=pk, key=f"{pk}:{variant}", seconds=detail_cache_seconds(),
-        deps=lambda: _video_deps(pk), build=lambda: _video_snapshot(pk, render), found=found,
-    )  # fmt: skip
-    facts = viewer_facts(viewer, found=found)
+    snap, facts = _snapshot_and_facts(
+        VIDEO, pk, viewer, variant, deps=lambda: _video_deps(pk), build=lambda: _video_snapshot(pk, render)
+    )
     if snap is None or not video_admits(snap["facts"], facts, listing=False):
         raise NotFound("No such video.")
     if facts is not None and facts.user_id == snap["facts"].author_id:

@@ -139,32 +139,27 @@ class ItemFacts:
     age_restricted: bool = False
 
 
+def _facts(item, **extra) -> ItemFacts:
+    return ItemFacts(
+        author_id=item.author_id,
+        author_status=item.author.status,
+        author_is_private=item.author.is_private,
+        visibility=item.visibility,
+        min_tier_price=item.min_tier.price_amount if item.min_tier_id else None,
+        published_at=item.published_at,
+        deleted=item.deleted_at is not None,
+        **extra,
+    )
+
+
 def post_facts(post: Post) -> ItemFacts:
     """Facts of a post whose author and min_tier are loaded."""
-    return ItemFacts(
-        author_id=post.author_id,
-        author_status=post.author.status,
-        author_is_private=post.author.is_private,
-        visibility=post.visibility,
-        min_tier_price=post.min_tier.price_amount if post.min_tier_id else None,
-        published_at=post.published_at,
-        deleted=post.deleted_at is not None,
-    )
+    return _facts(post)
 
 
 def video_facts(video: Video) -> ItemFacts:
     """Facts of a video whose author and min_tier are loaded."""
-    return ItemFacts(
-        author_id=video.author_id,
-        author_status=video.author.status,
-        author_is_private=video.author.is_private,
-        visibility=video.visibility,
-        min_tier_price=video.min_tier.price_amount if video.min_tier_id else None,
-        published_at=video.published_at,
-        deleted=video.deleted_at is not None,
-        ready=video.status == Video.Status.READY,
-        age_restricted=video.age_restricted,
-    )
+    return _facts(video, ready=video.status == Video.Status.READY, age_restricted=video.age_restricted)
 
 
 def _admits(item: ItemFacts, viewer, choices, open_values: tuple, now) -> bool:

@@ -8,9 +8,10 @@ Every bump runs after commit, so a page built from the old rows is never stored 
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from content.models import Post, Video
+from core.epoch_cache import connect_write_receivers
 from payments.models import Subscription
 from social.feeds.cache import feed_epochs_bump, feed_epochs_bump_after_commit, feed_page_cache_seconds
 from social.models import Like, Save
@@ -95,8 +96,5 @@ _RECEIVERS = [
 
 def connect() -> None:
     """Called from SocialConfig.ready()."""
-    for model, receiver in _RECEIVERS:
-        uid = f"social.feed_cache.{model.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
+    connect_write_receivers(_RECEIVERS, uid="social.feed_cache")
     post_save.connect(_user_changed, sender=User, dispatch_uid="social.feed_cache.User.save")

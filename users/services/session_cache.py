@@ -15,7 +15,7 @@ With the setting at 0 (the default in tests) nothing is cached.
 
 from django.conf import settings
 
-from core.epoch_cache import epoch_cache_forget, epoch_cached, epochs_bump_after_commit
+from core.epoch_cache import connect_write_receivers, epoch_cache_forget, epoch_cached, epochs_bump_after_commit
 
 _NAMESPACE = "auth"
 
@@ -49,10 +49,6 @@ def _session_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
     from users.models import User, UserSession
 
-    for model, receiver in ((User, _user_changed), (UserSession, _session_changed)):
-        post_save.connect(receiver, sender=model, dispatch_uid=f"users.session_cache.{model.__name__}.save")
-        post_delete.connect(receiver, sender=model, dispatch_uid=f"users.session_cache.{model.__name__}.delete")
+    connect_write_receivers(((User, _user_changed), (UserSession, _session_changed)), uid="users.session_cache")
